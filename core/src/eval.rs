@@ -1,0 +1,819 @@
+//! Three-valued (Kleene) evaluation of compiled expressions over one enterprise's facts.
+//!
+//! One evaluator serves both paths. Without a trace sink it reads facts by slot, keeps bound
+//! variables in a fixed array, short-circuits, and allocates nothing. With a sink it evaluates every
+//! branch and records an explanation node per condition, with the values compared and the facts
+//! that were missing — that cost is paid only by callers who ask for it.
+
+use rust_decimal::Decimal;
+use yinhuan_grammar::ast::{ArithOp, CasesKind, CmpOp};
+use yinhuan_grammar::Date;
+
+use crate::compile::Compiled;
+use crate::error::EvalError;
+use crate::facts::{Fact, Record};
+use crate::ir::{Expr, ExprKind, ListField, TableKey, TableValue, MAX_VARS};
+use crate::report::{Explanation, Truth};
+
+/// A truth value that may be unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tri {
+    False,
+    Unknown,
+    True,
+}
+
+impl Tri {
+    pub fn and(self, o: Tri) -> Tri {
+        match (self, o) {
+            (Tri::False, _) | (_, Tri::False) => Tri::False,
+            (Tri::True, Tri::True) => Tri::True,
+            _ => Tri::Unknown,
+        }
+    }
+    pub fn or(self, o: Tri) -> Tri {
+        match (self, o) {
+            (Tri::True, _) | (_, Tri::True) => Tri::True,
+            (Tri::False, Tri::False) => Tri::False,
+            _ => Tri::Unknown,
+        }
+    }
+    pub fn negate(self) -> Tri {
+        match self {
+            Tri::True => Tri::False,
+            Tri::False => Tri::True,
+            Tri::Unknown => Tri::Unknown,
+        }
+    }
+    fn of(b: bool) -> Tri {
+        if b {
+            Tri::True
+        } else {
+            Tri::False
+        }
+    }
+    pub fn truth(self) -> Truth {
+        match self {
+            Tri::True => Truth::True,
+            Tri::False => Truth::False,
+            Tri::Unknown => Truth::Unknown,
+        }
+    }
+}
+
+/// A runtime value, borrowed from the facts where possible.
+#[derive(Debug, Clone, Copy)]
+pub enum Val<'a> {
+    Unknown,
+    Bool(bool),
+    Num(Decimal),
+    Date(Date),
+    Text(&'a str),
+    Choice(u32),
+    Choices(&'a [u32]),
+    Entities(&'a [Record]),
+    /// A count that unknown facts leave between `lo` and `hi` (`u64::MAX`: no upper bound).
+    Range(u64, u64),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Frame<'a> {
+    rec: &'a Record,
+    list: ListField,
+    index: u32,
+}
+
+/// Bound variables, by scope (scope `n` is `frames[n - 1]`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Env<'a> {
+    frames: [Option<Frame<'a>>; MAX_VARS],
+}
+
+pub type Sink<'s> = Option<&'s mut Vec<Explanation>>;
+type R<T> = Result<T, EvalError>;
+
+pub struct Evaluator<'a> {
+    pub c: &'a Compiled,
+    pub root: &'a Record,
+    pub as_of: Date,
+    /// The rule being evaluated, for error messages.
+    pub rule: &'a str,
+}
+
+impl<'a> Evaluator<'a> {
+    fn record(&self, env: &Env<'a>, scope: u8) -> &'a Record {
+        if scope == 0 {
+            return self.root;
+        }
+        env.frames
+            .get(usize::from(scope) - 1)
+            .and_then(|f| f.as_ref())
+            .map_or(self.root, |f| f.rec)
+    }
+
+    fn list(&self, env: &Env<'a>, lf: ListField) -> Option<&'a [Record]> {
+        match self.record(env, lf.scope).get(lf.slot) {
+            Fact::Entities(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    fn overflow(&self) -> EvalError {
+        EvalError::Overflow {
+            rule: self.rule.to_string(),
+        }
+    }
+
+    /// JSON pointer of the record bound at `scope`.
+    pub fn pointer(&self, env: &Env<'a>, scope: u8) -> String {
+        if scope == 0 {
+            return String::new();
+        }
+        let Some(frame) = env
+            .frames
+            .get(usize::from(scope) - 1)
+            .and_then(|f| f.as_ref())
+        else {
+            return String::new();
+        };
+        let parent = self.pointer(env, frame.list.scope);
+        let name = self
+            .c
+            .schema
+            .field(frame.list.owner, frame.list.slot)
+            .map_or("?", |f| f.name.as_str());
+        format!("{parent}/{name}/{}", frame.index)
+    }
+
+    fn field_pointer(&self, env: &Env<'a>, scope: u8, owner: u32, slot: u32) -> String {
+        let name = self
+            .c
+            .schema
+            .field(owner, slot)
+            .map_or("?", |f| f.name.as_str());
+        format!("{}/{name}", self.pointer(env, scope))
+    }
+
+    fn info_text(&self, e: &Expr) -> String {
+        self.c
+            .infos
+            .get(e.info as usize)
+            .map_or(String::new(), |i| i.text.to_string())
+    }
+
+    /// Evaluates a condition.
+    pub fn truth(&self, e: &'a Expr, env: &mut Env<'a>, mut tr: Sink<'_>) -> R<Tri> {
+        let tracing = tr.is_some();
+        match &e.kind {
+            ExprKind::And(xs) | ExprKind::Or(xs) => {
+                let is_and = matches!(e.kind, ExprKind::And(_));
+                let mut kids = tracing.then(Vec::new);
+                let mut acc = Tri::of(is_and);
+                for x in xs.iter() {
+                    let t = self.truth(x, env, kids.as_mut())?;
+                    acc = if is_and { acc.and(t) } else { acc.or(t) };
+                    if !tracing && acc == Tri::of(!is_and) {
+                        break;
+                    }
+                }
+                if let Some(tr) = tr.as_deref_mut() {
+                    tr.push(self.node(
+                        if is_and { "and" } else { "or" },
+                        e,
+                        acc,
+                        kids.unwrap_or_default(),
+                    ));
+                }
+                Ok(acc)
+            }
+            ExprKind::Not(x) => {
+                let mut kids = tracing.then(Vec::new);
+                let t = self.truth(x, env, kids.as_mut())?.negate();
+                if let Some(tr) = tr.as_deref_mut() {
+                    tr.push(self.node("not", e, t, kids.unwrap_or_default()));
+                }
+                Ok(t)
+            }
+            ExprKind::Quant {
+                any,
+                list,
+                var,
+                body,
+            } => {
+                let Some(items) = self.list(env, *list) else {
+                    if let Some(tr) = tr.as_deref_mut() {
+                        let mut n = self.node(
+                            if *any { "any" } else { "all" },
+                            e,
+                            Tri::Unknown,
+                            Vec::new(),
+                        );
+                        n.missing
+                            .push(self.field_pointer(env, list.scope, list.owner, list.slot));
+                        n.detail = Some(format!(
+                            "{} is unknown",
+                            self.c
+                                .schema
+                                .field(list.owner, list.slot)
+                                .map_or("?", |f| f.name.as_str())
+                        ));
+                        tr.push(n);
+                    }
+                    return Ok(Tri::Unknown);
+                };
+                let mut acc = Tri::of(!*any);
+                let mut kids = tracing.then(Vec::new);
+                let slot = usize::from(*var) - 1;
+                let saved = env.frames.get(slot).copied().flatten();
+                for (i, rec) in items.iter().enumerate() {
+                    if let Some(f) = env.frames.get_mut(slot) {
+                        *f = Some(Frame {
+                            rec,
+                            list: *list,
+                            index: i as u32,
+                        });
+                    }
+                    let t = match kids.as_mut() {
+                        Some(k) => {
+                            let mut inner = Vec::with_capacity(1);
+                            let t = self.truth(body, env, Some(&mut inner))?;
+                            k.push(self.instance(env, *var, list.element, t, inner));
+                            t
+                        }
+                        None => self.truth(body, env, None)?,
+                    };
+                    acc = if *any { acc.or(t) } else { acc.and(t) };
+                    if !tracing && acc == Tri::of(*any) {
+                        break;
+                    }
+                }
+                if let Some(f) = env.frames.get_mut(slot) {
+                    *f = saved;
+                }
+                if let Some(tr) = tr.as_deref_mut() {
+                    let mut n = self.node(
+                        if *any { "any" } else { "all" },
+                        e,
+                        acc,
+                        kids.unwrap_or_default(),
+                    );
+                    if items.is_empty() {
+                        n.detail = Some(format!(
+                            "{} is empty",
+                            self.c
+                                .schema
+                                .field(list.owner, list.slot)
+                                .map_or("?", |f| f.name.as_str())
+                        ));
+                    }
+                    tr.push(n);
+                }
+                Ok(acc)
+            }
+            ExprKind::Cases { kind, cases } if *kind != CasesKind::CountOf => {
+                let is_and = *kind == CasesKind::AllOf;
+                let mut acc = Tri::of(is_and);
+                let mut kids = tracing.then(Vec::new);
+                for (label, x) in cases.iter() {
+                    let t = match kids.as_mut() {
+                        Some(k) => {
+                            let mut inner = Vec::with_capacity(1);
+                            let t = self.truth(x, env, Some(&mut inner))?;
+                            k.push(Explanation::new(
+                                "case",
+                                label.to_string(),
+                                t.truth(),
+                                inner,
+                            ));
+                            t
+                        }
+                        None => self.truth(x, env, None)?,
+                    };
+                    acc = if is_and { acc.and(t) } else { acc.or(t) };
+                    if !tracing && acc == Tri::of(!is_and) {
+                        break;
+                    }
+                }
+                if let Some(tr) = tr.as_deref_mut() {
+                    tr.push(self.node(kind.keyword(), e, acc, kids.unwrap_or_default()));
+                }
+                Ok(acc)
+            }
+            ExprKind::Cmp { op, lhs, rhs } => {
+                let mut kids = tracing.then(Vec::new);
+                let l = self.value(lhs, env, kids.as_mut())?;
+                let r = self.value(rhs, env, kids.as_mut())?;
+                let t = compare(*op, l, r);
+                if let Some(tr) = tr.as_deref_mut() {
+                    let mut n = self.node("compare", e, t, kids.unwrap_or_default());
+                    n.detail = Some(format!(
+                        "{} {} {}",
+                        self.side(lhs, l),
+                        op.symbol(),
+                        self.side(rhs, r)
+                    ));
+                    n.choice = self
+                        .choice_read(lhs, l)
+                        .or_else(|| self.choice_read(rhs, r));
+                    if t == Tri::Unknown {
+                        self.missing_reads(lhs, env, &mut n.missing);
+                        self.missing_reads(rhs, env, &mut n.missing);
+                    }
+                    tr.push(n);
+                }
+                Ok(t)
+            }
+            ExprKind::InSet { lhs, set, negated } => {
+                let v = self.value(lhs, env, None)?;
+                let t = match v {
+                    Val::Choice(c) => Tri::of(set.contains(&c) != *negated),
+                    _ => Tri::Unknown,
+                };
+                if let Some(tr) = tr.as_deref_mut() {
+                    let mut n = self.node("in", e, t, Vec::new());
+                    n.detail = Some(self.side(lhs, v));
+                    n.choice = self.choice_read(lhs, v);
+                    if t == Tri::Unknown {
+                        self.missing_reads(lhs, env, &mut n.missing);
+                    }
+                    tr.push(n);
+                }
+                Ok(t)
+            }
+            ExprKind::InList {
+                item,
+                list,
+                negated,
+            } => {
+                let i = self.value(item, env, None)?;
+                let l = self.value(list, env, None)?;
+                let t = match (i, l) {
+                    (Val::Choice(c), Val::Choices(cs)) => Tri::of(cs.contains(&c) != *negated),
+                    _ => Tri::Unknown,
+                };
+                if let Some(tr) = tr.as_deref_mut() {
+                    let mut n = self.node("in", e, t, Vec::new());
+                    n.detail = Some(format!("{} in {}", self.side(item, i), self.side(list, l)));
+                    if t == Tri::Unknown {
+                        self.missing_reads(item, env, &mut n.missing);
+                        self.missing_reads(list, env, &mut n.missing);
+                    }
+                    tr.push(n);
+                }
+                Ok(t)
+            }
+            ExprKind::IsEmpty { list, negated } => {
+                let v = self.value(list, env, None)?;
+                let t = match v {
+                    Val::Choices(cs) => Tri::of(cs.is_empty() != *negated),
+                    Val::Entities(es) => Tri::of(es.is_empty() != *negated),
+                    _ => Tri::Unknown,
+                };
+                if let Some(tr) = tr.as_deref_mut() {
+                    let mut n = self.node("empty", e, t, Vec::new());
+                    n.detail = Some(self.side(list, v));
+                    if t == Tri::Unknown {
+                        self.missing_reads(list, env, &mut n.missing);
+                    }
+                    tr.push(n);
+                }
+                Ok(t)
+            }
+            _ => {
+                // A yes/no fact, derived value or constant used as a condition.
+                let v = self.value(e, env, None)?;
+                let t = match v {
+                    Val::Bool(b) => Tri::of(b),
+                    _ => Tri::Unknown,
+                };
+                if let Some(tr) = tr {
+                    let mut n = self.node("fact", e, t, Vec::new());
+                    n.detail = Some(self.side(e, v));
+                    if t == Tri::Unknown {
+                        self.missing_reads(e, env, &mut n.missing);
+                    }
+                    tr.push(n);
+                }
+                Ok(t)
+            }
+        }
+    }
+
+    /// Evaluates a value. Counting nodes record their elements in the sink when tracing.
+    pub fn value(&self, e: &'a Expr, env: &mut Env<'a>, mut tr: Sink<'_>) -> R<Val<'a>> {
+        Ok(match &e.kind {
+            ExprKind::Bool(b) => Val::Bool(*b),
+            ExprKind::Num(n) => Val::Num(*n),
+            ExprKind::Date(d) => Val::Date(*d),
+            ExprKind::Text(t) => Val::Text(t),
+            ExprKind::Choice(c) => Val::Choice(*c),
+            ExprKind::AsOf => Val::Date(self.as_of),
+            ExprKind::Field { scope, slot, .. } => match self.record(env, *scope).get(*slot) {
+                Fact::Missing => Val::Unknown,
+                Fact::Bool(b) => Val::Bool(*b),
+                Fact::Num(n) => Val::Num(*n),
+                Fact::Text(t) => Val::Text(t),
+                Fact::Date(d) => Val::Date(*d),
+                Fact::Choice(c) => Val::Choice(*c),
+                Fact::Choices(cs) => Val::Choices(cs),
+                Fact::Entities(es) => Val::Entities(es),
+            },
+            ExprKind::Value(i) => match self.c.values.get(*i as usize) {
+                // Derived values are computed at the enterprise level, outside any bound variable.
+                Some(v) => self.value(&v.expr, &mut Env::default(), None)?,
+                None => Val::Unknown,
+            },
+            ExprKind::Arith { op, lhs, rhs } => {
+                let l = self.value(lhs, env, None)?;
+                let r = self.value(rhs, env, None)?;
+                self.arith(*op, l, r, e)?
+            }
+            ExprKind::Neg(x) => match self.value(x, env, None)? {
+                Val::Num(n) => Val::Num(-n),
+                _ => Val::Unknown,
+            },
+            ExprKind::Count { list, var, filter } => {
+                let Some(items) = self.list(env, *list) else {
+                    return Ok(Val::Range(0, u64::MAX));
+                };
+                let Some(filter) = filter else {
+                    let n = items.len() as u64;
+                    return Ok(Val::Range(n, n));
+                };
+                let slot = usize::from(*var) - 1;
+                let saved = env.frames.get(slot).copied().flatten();
+                let (mut yes, mut maybe) = (0u64, 0u64);
+                for (i, rec) in items.iter().enumerate() {
+                    if let Some(f) = env.frames.get_mut(slot) {
+                        *f = Some(Frame {
+                            rec,
+                            list: *list,
+                            index: i as u32,
+                        });
+                    }
+                    let t = match tr.as_deref_mut() {
+                        Some(k) => {
+                            let mut inner = Vec::with_capacity(1);
+                            let t = self.truth(filter, env, Some(&mut inner))?;
+                            k.push(self.instance(env, *var, list.element, t, inner));
+                            t
+                        }
+                        None => self.truth(filter, env, None)?,
+                    };
+                    match t {
+                        Tri::True => yes += 1,
+                        Tri::Unknown => maybe += 1,
+                        Tri::False => {}
+                    }
+                }
+                if let Some(f) = env.frames.get_mut(slot) {
+                    *f = saved;
+                }
+                Val::Range(yes, yes + maybe)
+            }
+            ExprKind::Cases { cases, .. } => {
+                let (mut yes, mut maybe) = (0u64, 0u64);
+                for (label, x) in cases.iter() {
+                    let t = match tr.as_deref_mut() {
+                        Some(k) => {
+                            let mut inner = Vec::with_capacity(1);
+                            let t = self.truth(x, env, Some(&mut inner))?;
+                            k.push(Explanation::new(
+                                "case",
+                                label.to_string(),
+                                t.truth(),
+                                inner,
+                            ));
+                            t
+                        }
+                        None => self.truth(x, env, None)?,
+                    };
+                    match t {
+                        Tri::True => yes += 1,
+                        Tri::Unknown => maybe += 1,
+                        Tri::False => {}
+                    }
+                }
+                Val::Range(yes, yes + maybe)
+            }
+            ExprKind::Sum { list, var, body } => {
+                let Some(items) = self.list(env, *list) else {
+                    return Ok(Val::Unknown);
+                };
+                let slot = usize::from(*var) - 1;
+                let saved = env.frames.get(slot).copied().flatten();
+                let mut total = Some(Decimal::ZERO);
+                for (i, rec) in items.iter().enumerate() {
+                    if let Some(f) = env.frames.get_mut(slot) {
+                        *f = Some(Frame {
+                            rec,
+                            list: *list,
+                            index: i as u32,
+                        });
+                    }
+                    match self.value(body, env, None)? {
+                        Val::Num(n) => {
+                            if let Some(t) = total {
+                                total = Some(t.checked_add(n).ok_or_else(|| self.overflow())?);
+                            }
+                        }
+                        Val::Range(lo, hi) if lo == hi => {
+                            if let Some(t) = total {
+                                total = Some(
+                                    t.checked_add(Decimal::from(lo))
+                                        .ok_or_else(|| self.overflow())?,
+                                );
+                            }
+                        }
+                        _ => total = None,
+                    }
+                }
+                if let Some(f) = env.frames.get_mut(slot) {
+                    *f = saved;
+                }
+                total.map_or(Val::Unknown, Val::Num)
+            }
+            ExprKind::Lookup { table, key } => {
+                let k = self.value(key, env, None)?;
+                let Some(t) = self.c.tables.get(*table as usize) else {
+                    return Ok(Val::Unknown);
+                };
+                let hit = t.rows.iter().find(|(rk, _)| match (rk, k) {
+                    (TableKey::Choice(c), Val::Choice(v)) => *c == v,
+                    (TableKey::Exact(d), Val::Num(v)) => *d == v,
+                    (TableKey::Text(s), Val::Text(v)) => &**s == v,
+                    (TableKey::Compare(op, d), Val::Num(v)) => {
+                        compare(*op, Val::Num(v), Val::Num(*d)) == Tri::True
+                    }
+                    _ => false,
+                });
+                if matches!(k, Val::Unknown) || matches!(k, Val::Range(lo, hi) if lo != hi) {
+                    return Ok(Val::Unknown);
+                }
+                match hit.map(|(_, v)| v).or(t.otherwise.as_ref()) {
+                    Some(TableValue::Num(n)) => Val::Num(*n),
+                    Some(TableValue::Text(s)) => Val::Text(s),
+                    None => Val::Unknown,
+                }
+            }
+            _ => match self.truth(e, env, tr)? {
+                Tri::True => Val::Bool(true),
+                Tri::False => Val::Bool(false),
+                Tri::Unknown => Val::Unknown,
+            },
+        })
+    }
+
+    fn arith(&self, op: ArithOp, l: Val<'a>, r: Val<'a>, e: &Expr) -> R<Val<'a>> {
+        let num = |v: Val<'a>| match v {
+            Val::Num(n) => Some(n),
+            Val::Range(lo, hi) if lo == hi => Some(Decimal::from(lo)),
+            _ => None,
+        };
+        const DAY: i64 = 86_400;
+        Ok(match (l, r) {
+            (Val::Date(a), Val::Date(b)) => Val::Num(
+                Decimal::from(i64::from(a.days()) - i64::from(b.days())) * Decimal::from(DAY),
+            ),
+            (Val::Date(a), other) => match num(other) {
+                Some(secs) => {
+                    let days = (secs / Decimal::from(DAY)).floor();
+                    let days = i64::try_from(days).map_err(|_| self.overflow())?;
+                    Val::Date(a.add_days(if op == ArithOp::Sub { -days } else { days }))
+                }
+                None => Val::Unknown,
+            },
+            _ => match (num(l), num(r)) {
+                (Some(a), Some(b)) => {
+                    let v = match op {
+                        ArithOp::Add => a.checked_add(b),
+                        ArithOp::Sub => a.checked_sub(b),
+                        ArithOp::Mul => a.checked_mul(b),
+                        ArithOp::Div => {
+                            if b.is_zero() {
+                                return Err(EvalError::DivisionByZero {
+                                    rule: self.rule.to_string(),
+                                    expr: self.info_text(e),
+                                });
+                            }
+                            a.checked_div(b)
+                        }
+                    };
+                    Val::Num(v.ok_or_else(|| self.overflow())?)
+                }
+                _ => Val::Unknown,
+            },
+        })
+    }
+
+    fn node(
+        &self,
+        kind: &'static str,
+        e: &Expr,
+        t: Tri,
+        children: Vec<Explanation>,
+    ) -> Explanation {
+        Explanation::new(kind, self.info_text(e), t.truth(), children)
+    }
+
+    fn instance(
+        &self,
+        env: &Env<'a>,
+        var: u8,
+        entity: u32,
+        t: Tri,
+        children: Vec<Explanation>,
+    ) -> Explanation {
+        let pointer = self.pointer(env, var);
+        let def = self.c.schema.entity(entity);
+        let name = def.and_then(|d| d.naming_slot()).and_then(|slot| {
+            match self.record(env, var).get(slot) {
+                Fact::Text(s) => Some(s.to_string()),
+                _ => None,
+            }
+        });
+        let label = def.map_or(String::new(), |d| d.label.clone());
+        let mut n = Explanation::new("instance", label, t.truth(), children);
+        n.instance = Some(pointer);
+        n.name = name;
+        n
+    }
+
+    /// `name = value` for a fact or derived value, the value alone for a constant.
+    fn side(&self, e: &Expr, v: Val<'a>) -> String {
+        let info = self.c.infos.get(e.info as usize);
+        let shown = self.show(e, v);
+        match &e.kind {
+            ExprKind::Num(_)
+            | ExprKind::Bool(_)
+            | ExprKind::Date(_)
+            | ExprKind::Text(_)
+            | ExprKind::Choice(_) => shown,
+            _ => {
+                let name = info
+                    .and_then(|i| i.field_name.as_deref())
+                    .map_or_else(|| self.info_text(e), str::to_string);
+                format!("{name} = {shown}")
+            }
+        }
+    }
+
+    fn show(&self, e: &Expr, v: Val<'a>) -> String {
+        let info = self.c.infos.get(e.info as usize);
+        match v {
+            Val::Unknown => "unknown".into(),
+            Val::Bool(b) => b.to_string(),
+            Val::Num(n) => match info.and_then(|i| i.unit) {
+                Some(u) => {
+                    let shown = u.from_base(n).unwrap_or(n).round_dp(6).normalize();
+                    format!("{shown} {}", u.name)
+                }
+                None => n.normalize().to_string(),
+            },
+            Val::Date(d) => d.to_string(),
+            Val::Text(t) => format!("\"{t}\""),
+            Val::Choice(c) => self.choice_name(info.map(|i| i.ty), c),
+            Val::Choices(cs) => {
+                let names: Vec<String> = cs
+                    .iter()
+                    .map(|c| self.choice_name(info.map(|i| i.ty), *c))
+                    .collect();
+                format!("[{}]", names.join(", "))
+            }
+            Val::Entities(es) => format!("{} items", es.len()),
+            Val::Range(lo, hi) if lo == hi => lo.to_string(),
+            Val::Range(lo, u64::MAX) => format!("at least {lo}"),
+            Val::Range(lo, hi) => format!("between {lo} and {hi}"),
+        }
+    }
+
+    fn choice_name(&self, ty: Option<crate::schema::Type>, c: u32) -> String {
+        use crate::schema::Type;
+        let en = match ty {
+            Some(Type::Enum(en) | Type::EnumList(en)) => Some(en),
+            _ => None,
+        };
+        match en
+            .and_then(|en| self.c.schema.enum_def(en))
+            .and_then(|d| d.choice(c))
+        {
+            Some(ch) => format!("{}（{}）", ch.name, ch.label),
+            None => c.to_string(),
+        }
+    }
+
+    fn choice_read(&self, e: &Expr, v: Val<'a>) -> Option<(u32, u32)> {
+        use crate::schema::Type;
+        match (&e.kind, v, self.c.infos.get(e.info as usize).map(|i| i.ty)) {
+            (ExprKind::Field { .. }, Val::Choice(c), Some(Type::Enum(en))) => Some((en, c)),
+            _ => None,
+        }
+    }
+
+    /// Pointers of the missing facts a value expression reads.
+    fn missing_reads(&self, e: &'a Expr, env: &mut Env<'a>, out: &mut Vec<String>) {
+        match &e.kind {
+            ExprKind::Field { scope, owner, slot } => {
+                if matches!(self.record(env, *scope).get(*slot), Fact::Missing) {
+                    out.push(self.field_pointer(env, *scope, *owner, *slot));
+                }
+            }
+            ExprKind::Value(i) => {
+                if let Some(v) = self.c.values.get(*i as usize) {
+                    self.missing_reads(&v.expr, &mut Env::default(), out);
+                }
+            }
+            ExprKind::Arith { lhs, rhs, .. } => {
+                self.missing_reads(lhs, env, out);
+                self.missing_reads(rhs, env, out);
+            }
+            ExprKind::Neg(x) | ExprKind::Lookup { key: x, .. } => self.missing_reads(x, env, out),
+            ExprKind::Sum { list, var, body }
+            | ExprKind::Count {
+                list,
+                var,
+                filter: Some(body),
+            } => {
+                let Some(items) = self.list(env, *list) else {
+                    out.push(self.field_pointer(env, list.scope, list.owner, list.slot));
+                    return;
+                };
+                if matches!(e.kind, ExprKind::Count { .. }) {
+                    return; // the counted conditions are explained, with their missing facts, as children
+                }
+                let slot = usize::from(*var) - 1;
+                let saved = env.frames.get(slot).copied().flatten();
+                for (i, rec) in items.iter().enumerate() {
+                    if let Some(f) = env.frames.get_mut(slot) {
+                        *f = Some(Frame {
+                            rec,
+                            list: *list,
+                            index: i as u32,
+                        });
+                    }
+                    self.missing_reads(body, env, out);
+                }
+                if let Some(f) = env.frames.get_mut(slot) {
+                    *f = saved;
+                }
+            }
+            ExprKind::Count {
+                list, filter: None, ..
+            } if self.list(env, *list).is_none() => {
+                out.push(self.field_pointer(env, list.scope, list.owner, list.slot));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Compares two values; counts that are still uncertain compare as unknown unless every possible
+/// count gives the same answer.
+pub fn compare(op: CmpOp, l: Val<'_>, r: Val<'_>) -> Tri {
+    use std::cmp::Ordering;
+    let ord = |o: Ordering| match op {
+        CmpOp::Eq => o == Ordering::Equal,
+        CmpOp::Ne => o != Ordering::Equal,
+        CmpOp::Lt => o == Ordering::Less,
+        CmpOp::Le => o != Ordering::Greater,
+        CmpOp::Gt => o == Ordering::Greater,
+        CmpOp::Ge => o != Ordering::Less,
+    };
+    match (l, r) {
+        (Val::Num(a), Val::Num(b)) => Tri::of(ord(a.cmp(&b))),
+        (Val::Date(a), Val::Date(b)) => Tri::of(ord(a.cmp(&b))),
+        (Val::Bool(a), Val::Bool(b)) => Tri::of(ord(a.cmp(&b))),
+        (Val::Choice(a), Val::Choice(b)) => Tri::of(ord(a.cmp(&b))),
+        (Val::Text(a), Val::Text(b)) => Tri::of(ord(a.cmp(b))),
+        (Val::Range(lo, hi), Val::Num(b)) => range_cmp(lo, hi, b, ord),
+        (Val::Num(a), Val::Range(lo, hi)) => range_cmp(lo, hi, a, |o| ord(o.reverse())),
+        (Val::Range(a, b), Val::Range(c, d)) if a == b && c == d => Tri::of(ord(a.cmp(&c))),
+        _ => Tri::Unknown,
+    }
+}
+
+/// `x op b` for every whole x in [lo, hi]: all true, all false, or some of each.
+fn range_cmp(lo: u64, hi: u64, b: Decimal, ord: impl Fn(std::cmp::Ordering) -> bool) -> Tri {
+    let at = |x: u64| ord(Decimal::from(x).cmp(&b));
+    if lo == hi {
+        return Tri::of(at(lo));
+    }
+    // The comparison is monotone in x except for == and !=, which can only change at b itself.
+    let (first, last) = (
+        at(lo),
+        if hi == u64::MAX {
+            ord(std::cmp::Ordering::Greater)
+        } else {
+            at(hi)
+        },
+    );
+    let b_inside =
+        b.fract().is_zero() && b >= Decimal::from(lo) && (hi == u64::MAX || b <= Decimal::from(hi));
+    let at_b = b_inside && ord(std::cmp::Ordering::Equal);
+    let mid_differs = b_inside && (at_b != first || at_b != last);
+    if first == last && !mid_differs {
+        Tri::of(first)
+    } else {
+        Tri::Unknown
+    }
+}
