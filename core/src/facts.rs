@@ -52,6 +52,15 @@ pub struct Facts {
 }
 
 impl Facts {
+    /// Facts with nothing known: every rule in scope is undetermined or not applicable.
+    pub fn empty() -> Facts {
+        Facts {
+            root: Record {
+                fields: Box::new([]),
+            },
+        }
+    }
+
     /// Checks a JSON document against the schema. Unknown fields are errors: a misspelt fact would
     /// otherwise silently count as unknown.
     pub fn from_json(schema: &Schema, json: &Json) -> Result<Facts, FactError> {

@@ -11,6 +11,7 @@
     )
 )]
 
+pub mod batch;
 pub mod check;
 pub mod compile;
 pub mod diagnostics;
@@ -23,6 +24,7 @@ pub mod report;
 pub mod schema;
 pub mod units;
 
+pub use batch::{BatchCell, BatchOutput, BatchRule};
 pub use compile::{Provenance, Source};
 pub use diagnostics::Diagnostic;
 pub use error::{CompileError, Error, EvalError, FactError, FactErrorKind, RequestError};

@@ -217,10 +217,7 @@ impl Library {
     }
 
     /// Which editions to evaluate, whether each is applied outside its dates, and the notices.
-    fn plan(
-        &self,
-        opts: &EvaluateOptions,
-    ) -> Result<Plan, RequestError> {
+    fn plan(&self, opts: &EvaluateOptions) -> Result<Plan, RequestError> {
         let mut chosen: Vec<(usize, bool)> = Vec::new();
         let mut notices = Vec::new();
         let push = |chosen: &mut Vec<(usize, bool)>, i: usize, off: bool| {
@@ -472,7 +469,9 @@ impl Library {
                             }
                             return false;
                         }
-                        "compare" | "in" | "empty" | "fact" | "not" if !finding.reasons.contains(&n.text) => {
+                        "compare" | "in" | "empty" | "fact" | "not"
+                            if !finding.reasons.contains(&n.text) =>
+                        {
                             finding.reasons.push(n.text.clone());
                         }
                         "instance" => {
