@@ -76,6 +76,13 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
+    /// Format rule files in place (directories are searched for `.yh` files); --check only reports.
+    Fmt {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long)]
+        check: bool,
+    },
     /// Print the JSON Schema of the facts (of one standard, or of all).
     Schema {
         #[arg(long)]
@@ -247,6 +254,39 @@ fn run(cli: Cli) -> Result<u8, String> {
             }
             Ok(0)
         }
+        Command::Fmt { paths, check } => {
+            let mut files = Vec::new();
+            for p in &paths {
+                yh_files(p, &mut files);
+            }
+            files.sort();
+            let mut changed = 0;
+            for f in &files {
+                let src = std::fs::read_to_string(f)
+                    .map_err(|e| format!("cannot read `{}`: {e}", f.display()))?;
+                let formatted = yinhuan_grammar::format::format_source(&src).map_err(|e| {
+                    let d = yinhuan::Diagnostic::new(
+                        e.kind.code(),
+                        e.message.clone(),
+                        &f.display().to_string(),
+                        &src,
+                        e.span,
+                    );
+                    d.to_string()
+                })?;
+                if formatted != src {
+                    changed += 1;
+                    if check {
+                        println!("would reformat {}", f.display());
+                    } else {
+                        std::fs::write(f, formatted)
+                            .map_err(|e| format!("cannot write `{}`: {e}", f.display()))?;
+                        println!("formatted {}", f.display());
+                    }
+                }
+            }
+            Ok(u8::from(check && changed > 0))
+        }
         Command::Schema { standard } => {
             let lib = load(&cli.standards_dir)?;
             let schema = lib
@@ -258,5 +298,15 @@ fn run(cli: Cli) -> Result<u8, String> {
             );
             Ok(0)
         }
+    }
+}
+
+fn yh_files(p: &std::path::Path, out: &mut Vec<PathBuf>) {
+    if p.is_dir() {
+        for e in std::fs::read_dir(p).into_iter().flatten().flatten() {
+            yh_files(&e.path(), out);
+        }
+    } else if p.extension().is_some_and(|e| e == "yh") {
+        out.push(p.to_path_buf());
     }
 }

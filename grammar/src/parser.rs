@@ -238,11 +238,45 @@ fn describe(rule: Rule) -> &'static str {
     }
 }
 
+/// The pair's span, without the whitespace and comments pest folds into its end.
 fn span_of(pair: &Pair<'_, Rule>) -> Span {
     let s = pair.as_span();
     Span {
         start: s.start(),
-        end: s.end(),
+        end: s.start() + code_len(pair.as_str()),
+    }
+}
+
+/// Length of `text` once trailing whitespace and trailing `#` comments are removed.
+fn code_len(text: &str) -> usize {
+    let mut t = text;
+    loop {
+        let trimmed = t.trim_end();
+        let line_start = trimmed.rfind('\n').map_or(0, |i| i + 1);
+        let line = trimmed.get(line_start..).unwrap_or("");
+        let mut in_string = false;
+        let mut escaped = false;
+        let mut cut = None;
+        for (i, c) in line.char_indices() {
+            if in_string {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' {
+                    escaped = true;
+                } else if c == '"' {
+                    in_string = false;
+                }
+            } else if c == '"' {
+                in_string = true;
+            } else if c == '#' {
+                cut = Some(line_start + i);
+                break;
+            }
+        }
+        match cut {
+            Some(i) => t = trimmed.get(..i).unwrap_or(""),
+            None => return trimmed.len(),
+        }
     }
 }
 
