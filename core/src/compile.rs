@@ -470,6 +470,9 @@ pub fn compile(sources: &[Source]) -> Result<Compiled, CompileError> {
                     }
                 }
                 Item::Rule(r) => {
+                    if standard.is_none() && p.standard.is_some() {
+                        continue; // `part of` an undeclared standard is reported once, above
+                    }
                     let Some(si) = standard else {
                         diags.push(Diagnostic::new(codes::MISPLACED, format!("rule `{}` is not in a standard; start the file with `part of STANDARD-ID`", r.id.node), name, text, r.id.span));
                         continue;

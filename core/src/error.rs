@@ -63,7 +63,7 @@ impl FactError {
             format!("`{path}`")
         };
         let message = match kind {
-            FactErrorKind::UnknownField => format!("{at} is not a known fact{expected}"),
+            FactErrorKind::UnknownField => format!("{at} is not {expected}"),
             FactErrorKind::InvalidJson => format!("the facts are not valid JSON: {received}"),
             FactErrorKind::LimitExceeded => {
                 format!("{at} exceeds a limit: {expected}, received {received}")

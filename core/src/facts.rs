@@ -129,15 +129,20 @@ fn record(
         path.push('/');
         push_pointer_token(path, key);
         let Some(&slot) = def.index.get(key.as_str()) else {
-            let hint = suggest(key, def.index.keys().map(String::as_str))
-                .map(|s| format!(" of `{}`; did you mean `{s}`?", def.name))
-                .unwrap_or_else(|| format!(" of `{}`", def.name));
-            return Err(FactError::new(
+            let mut e = FactError::new(
                 FactErrorKind::UnknownField,
                 path,
-                hint,
+                format!("a fact of `{}`", def.name),
                 describe_json(value),
-            ));
+            );
+            e.message = match suggest(key, def.index.keys().map(String::as_str)) {
+                Some(s) => format!(
+                    "`{path}` is not a known fact of `{}`; did you mean `{s}`?",
+                    def.name
+                ),
+                None => format!("`{path}` is not a known fact of `{}`", def.name),
+            };
+            return Err(e);
         };
         let fdef = def.field(slot);
         let (ty, unit) = fdef.map_or((Type::Bool, None), |f| (f.ty, f.unit));
@@ -206,6 +211,11 @@ fn value_of(
     if json.is_null() {
         return Ok(Fact::Missing);
     }
+    if ty.is_numeric() {
+        if let Some(e) = too_large(json, path) {
+            return Err(e);
+        }
+    }
     let wrong = |expected: String| {
         FactError::new(
             FactErrorKind::WrongType,
@@ -242,6 +252,12 @@ fn value_of(
         }
         Type::Quantity(dim) => {
             let declared = unit.unwrap_or(dim.display_unit());
+            if !matches!(json, Json::Number(_) | Json::String(_)) {
+                return Err(wrong(format!(
+                    "a quantity of {dim} such as `12.5 {}` or a number in {}",
+                    declared.name, declared.name
+                )));
+            }
             let (number, unit_used) = match json {
                 Json::Number(n) => (parse_number(&n.to_string()), Some(declared)),
                 Json::String(s) => {
@@ -402,4 +418,24 @@ fn choice(schema: &Schema, e: u32, json: &Json, path: &str) -> Result<u32, FactE
             describe_json(json),
         )),
     }
+}
+
+/// A number that is well formed but larger than the engine accepts.
+fn too_large(json: &Json, path: &str) -> Option<FactError> {
+    let text = match json {
+        Json::Number(n) => n.to_string(),
+        Json::String(s) => s.split_whitespace().next().unwrap_or("").to_string(),
+        _ => return None,
+    };
+    let big = text
+        .parse::<f64>()
+        .is_ok_and(|f| f.abs() > MAX_MAGNITUDE as f64);
+    big.then(|| {
+        FactError::new(
+            FactErrorKind::LimitExceeded,
+            path,
+            format!("a magnitude of at most {MAX_MAGNITUDE}"),
+            describe_json(json),
+        )
+    })
 }

@@ -170,6 +170,27 @@ impl Library {
 
     /// An edition's status on a date, and the edition that superseded it, if any.
     pub fn status(&self, s: &StandardDef, as_of: Date) -> (EditionStatus, Option<String>) {
+        // A supplement applies together with its base: when no base it supplements is in force, it
+        // is not in force either.
+        let bases: Vec<&StandardDef> = self
+            .c
+            .standards
+            .iter()
+            .filter(|b| s.supplements.contains(&b.id))
+            .collect();
+        if !bases.is_empty() && as_of >= s.valid_from {
+            let statuses: Vec<_> = bases.iter().map(|b| self.own_status(b, as_of)).collect();
+            if !statuses.iter().any(|(st, _)| *st == EditionStatus::InForce) {
+                return statuses
+                    .into_iter()
+                    .next()
+                    .unwrap_or((EditionStatus::Expired, None));
+            }
+        }
+        self.own_status(s, as_of)
+    }
+
+    fn own_status(&self, s: &StandardDef, as_of: Date) -> (EditionStatus, Option<String>) {
         if as_of < s.valid_from {
             return (EditionStatus::NotYetInForce, None);
         }
@@ -469,6 +490,8 @@ impl Library {
                             }
                             return false;
                         }
+                        // A comparison of counted situations is explained by the situations.
+                        "compare" if !n.children.is_empty() => {}
                         "compare" | "in" | "empty" | "fact" | "not"
                             if !finding.reasons.contains(&n.text) =>
                         {
