@@ -21,9 +21,9 @@ use yinhuan::{Date, Error, EvaluateOptions, Library};
     about = "Determine major accident hazards (重大事故隐患) against China's sector standards"
 )]
 struct Cli {
-    /// Read rule files from this folder instead of the standards embedded in the binary.
+    /// Read rule files from these folders or files (repeatable) instead of the standards embedded in the binary.
     #[arg(long, global = true, value_name = "DIR")]
-    standards_dir: Option<PathBuf>,
+    standards_dir: Vec<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -111,10 +111,11 @@ fn color() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
-fn load(dir: &Option<PathBuf>) -> Result<Library, String> {
-    let lib = match dir {
-        Some(d) => Library::from_paths(std::slice::from_ref(d)),
-        None => Library::embedded(),
+fn load(dirs: &[PathBuf]) -> Result<Library, String> {
+    let lib = if dirs.is_empty() {
+        Library::embedded()
+    } else {
+        Library::from_paths(dirs)
     };
     lib.map_err(|e| e.to_string())
 }
@@ -179,11 +180,10 @@ fn run(cli: Cli) -> Result<u8, String> {
         }
         Command::Test { paths, format } => {
             // Tests run against the rule files on disk when there is a standards folder here.
-            let dir = cli.standards_dir.or_else(|| {
-                std::path::Path::new("standards")
-                    .is_dir()
-                    .then(|| PathBuf::from("standards"))
-            });
+            let mut dir = cli.standards_dir.clone();
+            if dir.is_empty() && std::path::Path::new("standards").is_dir() {
+                dir.push(PathBuf::from("standards"));
+            }
             let lib = load(&dir)?;
             let prefixes: Vec<String> = paths
                 .iter()

@@ -93,9 +93,14 @@ pub fn report(r: &Report, all: bool, color: bool) -> String {
             ""
         };
         let _ = writeln!(out, "{head}{label}{sup} {}", f.title);
+        let category = f
+            .category
+            .as_ref()
+            .map(|c| format!("{c} · "))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "  {} {} · {} · provenance: {}",
+            "  {} {} · {category}{} · provenance: {}",
             f.standard,
             f.edition,
             f.citations.join(" + "),

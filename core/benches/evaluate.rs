@@ -26,17 +26,34 @@ fn examples() -> Vec<(String, serde_json::Value)> {
 
 fn bench(c: &mut Criterion) {
     let sources = Library::embedded_sources();
-    c.bench_function("compile/embedded", |b| b.iter(|| Library::from_sources(black_box(&sources)).map(|_| ())));
+    c.bench_function("compile/embedded", |b| {
+        b.iter(|| Library::from_sources(black_box(&sources)).map(|_| ()))
+    });
 
     let lib = Library::embedded().expect("embedded standards compile");
     let as_of = Date::parse("2024-06-01").expect("date");
-    let quiet = EvaluateOptions { explain: false, ..EvaluateOptions::new(as_of) };
+    let quiet = EvaluateOptions {
+        explain: false,
+        ..EvaluateOptions::new(as_of)
+    };
     let full = EvaluateOptions::new(as_of);
     for (name, json) in examples() {
         let facts = lib.facts(&json).expect("example facts are valid");
-        c.bench_function(&format!("parse_facts/{name}"), |b| b.iter(|| lib.facts(black_box(&json)).map(|_| ())));
-        c.bench_function(&format!("evaluate/{name}"), |b| b.iter(|| lib.evaluate(black_box(&facts), &quiet).map(|r| r.summary.hazard)));
-        c.bench_function(&format!("evaluate_explained/{name}"), |b| b.iter(|| lib.evaluate(black_box(&facts), &full).map(|r| r.summary.hazard)));
+        c.bench_function(&format!("parse_facts/{name}"), |b| {
+            b.iter(|| lib.facts(black_box(&json)).map(|_| ()))
+        });
+        c.bench_function(&format!("evaluate/{name}"), |b| {
+            b.iter(|| {
+                lib.evaluate(black_box(&facts), &quiet)
+                    .map(|r| r.summary.hazard)
+            })
+        });
+        c.bench_function(&format!("evaluate_explained/{name}"), |b| {
+            b.iter(|| {
+                lib.evaluate(black_box(&facts), &full)
+                    .map(|r| r.summary.hazard)
+            })
+        });
         let c_ = lib.compiled();
         c.bench_function(&format!("outcomes_only/{name}"), |b| {
             b.iter(|| {
@@ -44,7 +61,9 @@ fn bench(c: &mut Criterion) {
                 for s in &c_.standards {
                     for r in &s.rules {
                         if let Some(rule) = c_.rules.get(*r as usize) {
-                            if lib.outcome(s, rule, black_box(&facts), as_of).ok() == Some(yinhuan::Outcome::Hazard) {
+                            if lib.outcome(s, rule, black_box(&facts), as_of).ok()
+                                == Some(yinhuan::Outcome::Hazard)
+                            {
                                 hazards += 1;
                             }
                         }
@@ -54,10 +73,20 @@ fn bench(c: &mut Criterion) {
             })
         });
     }
-    let records: Vec<serde_json::Value> = examples().into_iter().map(|(_, v)| v).cycle().take(3000).collect();
+    let records: Vec<serde_json::Value> = examples()
+        .into_iter()
+        .map(|(_, v)| v)
+        .cycle()
+        .take(3000)
+        .collect();
     let mut group = c.benchmark_group("batch");
     group.sample_size(10);
-    group.bench_function("3000_records_all_cores", |b| b.iter(|| lib.evaluate_batch(black_box(&records), &quiet, 0).map(|o| o.records.len())));
+    group.bench_function("3000_records_all_cores", |b| {
+        b.iter(|| {
+            lib.evaluate_batch(black_box(&records), &quiet, 0)
+                .map(|o| o.records.len())
+        })
+    });
     group.finish();
 }
 

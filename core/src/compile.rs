@@ -72,6 +72,7 @@ pub struct RuleDef {
     pub title: String,
     pub standard: u32,
     pub citations: Vec<String>,
+    pub category: Option<String>,
     pub provenance: Provenance,
     pub notes: Vec<String>,
     pub applies: Option<Expr>,
@@ -1039,6 +1040,7 @@ fn rule_def(
     infos: &mut Vec<ExprInfo>,
 ) -> Option<RuleDef> {
     let mut citations = Vec::new();
+    let mut category = None;
     let mut notes = Vec::new();
     let mut provenance = None;
     let mut applies = None;
@@ -1049,6 +1051,7 @@ fn rule_def(
         let mut ck = Checker::new(schema, values, tables, &src.name, &src.text, diags, infos);
         match &cl.node {
             RuleClause::Cites(s) => citations.push(s.clone()),
+            RuleClause::Category(s) => category = Some(s.clone()),
             RuleClause::Note(s) => notes.push(s.clone()),
             RuleClause::Provenance(p) => {
                 provenance = match p.node.as_str() {
@@ -1108,6 +1111,7 @@ fn rule_def(
         title: r.title.node.clone(),
         standard,
         citations,
+        category,
         provenance: provenance?,
         notes,
         applies,

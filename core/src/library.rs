@@ -49,6 +49,8 @@ pub struct RuleInfo {
     pub standard: String,
     pub title: String,
     pub citations: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
     /// `None` for gaps.
     pub provenance: Option<Provenance>,
     /// True for an item declared as not encoded.
@@ -461,6 +463,7 @@ impl Library {
             rule: rule.id.clone(),
             title: rule.title.clone(),
             citations: rule.citations.clone(),
+            category: rule.category.clone(),
             provenance: rule.provenance,
             outcome,
             outcome_label: (outcome == Outcome::Hazard).then(|| s.outcome_label.clone()),
@@ -713,6 +716,7 @@ impl Library {
                 .map_or(String::new(), |s| s.id.clone()),
             title: rule.title.clone(),
             citations: rule.citations.clone(),
+            category: rule.category.clone(),
             provenance: Some(rule.provenance),
             gap: false,
             notes: rule.notes.clone(),
@@ -742,6 +746,7 @@ impl Library {
                 standard: s.id.clone(),
                 title: g.title.clone(),
                 citations: g.citations.clone(),
+                category: None,
                 provenance: None,
                 gap: true,
                 notes: g.notes.clone(),

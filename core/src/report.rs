@@ -131,6 +131,9 @@ pub struct Finding {
     pub rule: String,
     pub title: String,
     pub citations: Vec<String>,
+    /// The category (part, aspect) of the standard the item belongs to, where it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
     pub provenance: Provenance,
     pub outcome: Outcome,
     /// The sector's name for a hazard (重大事故隐患, 重大隐患, 重大火灾隐患 …), on hazard findings.

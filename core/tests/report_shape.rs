@@ -25,7 +25,10 @@ fn report_json_shape() {
     let mut value = serde_json::to_value(&report).unwrap();
     // Keep the snapshot to the parts under review: the envelope and the one finding about the furnace.
     let findings = value["findings"].as_array().unwrap().clone();
-    value["findings"] = json!(findings.into_iter().filter(|f| f["rule"] == "GM2023-4-5").collect::<Vec<_>>());
+    value["findings"] = json!(findings
+        .into_iter()
+        .filter(|f| f["rule"] == "GM2023-4-5")
+        .collect::<Vec<_>>());
     let questions = value["questions"].as_array().unwrap().clone();
     value["questions"] = json!(questions.into_iter().take(2).collect::<Vec<_>>());
     insta::assert_json_snapshot!(value);

@@ -119,6 +119,8 @@ pub struct RuleDecl {
 #[derive(Debug, Clone, PartialEq)]
 pub enum RuleClause {
     Cites(String),
+    /// The category or part of the standard the item belongs to (e.g. 煤矿 "瓦斯超限作业").
+    Category(String),
     Provenance(Node<String>),
     Note(String),
     AppliesWhen(Node<Expr>),

@@ -436,6 +436,9 @@ impl Formatter<'_> {
         for c in clauses {
             self.leading(c.span.start, 2, false);
             match &c.node {
+                RuleClause::Category(s) => {
+                    self.line(2, &format!("category   {}", quote(s)), c.span.end)
+                }
                 RuleClause::Cites(s) => {
                     self.line(2, &format!("cites      {}", quote(s)), c.span.end)
                 }

@@ -199,6 +199,7 @@ fn describe(rule: Rule) -> &'static str {
         std_outcome => "`outcome`",
         std_defers => "`defers`",
         std_cites_when | cites_clause => "`cites`",
+        category_clause => "`category`",
         provenance_clause => "`provenance`",
         note_clause => "`note`",
         applies_clause => "`applies when`",
@@ -565,6 +566,9 @@ fn rule_clause(pair: Pair<'_, Rule>) -> PResult<Node<RuleClause>> {
     let mut inner = pair.into_inner();
     let clause = match rule {
         Rule::cites_clause => RuleClause::Cites(string_node(expect_pair(&mut inner, span)?)?.node),
+        Rule::category_clause => {
+            RuleClause::Category(string_node(expect_pair(&mut inner, span)?)?.node)
+        }
         Rule::note_clause => RuleClause::Note(string_node(expect_pair(&mut inner, span)?)?.node),
         Rule::provenance_clause => {
             RuleClause::Provenance(text_node(expect_pair(&mut inner, span)?))
