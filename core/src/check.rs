@@ -9,7 +9,7 @@ use yinhuan_grammar::ast::{self, ArithOp, CasesKind, CmpOp, Node, Span};
 
 use crate::diagnostics::Diagnostic;
 use crate::facts::MAX_MAGNITUDE;
-use crate::ir::{Expr, ExprInfo, ExprKind, ListField, Scope, MAX_VARS};
+use crate::ir::{Expr, ExprInfo, ExprKind, ListField, Scope, MAX_VARS, SELF};
 use crate::schema::{EntityId, Schema, Type, ENTERPRISE};
 use crate::units::{self, Dimension, Unit};
 
@@ -35,12 +35,20 @@ pub struct Named {
     pub ty: Type,
     pub unit: Option<&'static Unit>,
     pub key_ty: Option<Type>,
+    /// Known never to be negative (for the lower bounds of sums).
+    pub nonneg: bool,
 }
+
+/// Entity-level derived values, by (entity, name).
+pub type EntityValues = IndexMap<(EntityId, String), Named>;
 
 pub struct Checker<'a> {
     pub schema: &'a Schema,
     pub values: &'a IndexMap<String, Named>,
     pub tables: &'a IndexMap<String, Named>,
+    pub entity_values: &'a EntityValues,
+    /// Set while checking an entity-level value: bare names are that entity's fields first.
+    pub self_entity: Option<EntityId>,
     pub file: &'a str,
     pub source: &'a str,
     pub diags: &'a mut Vec<Diagnostic>,
@@ -56,10 +64,12 @@ pub fn parse_decimal(text: &str) -> Option<Decimal> {
 }
 
 impl<'a> Checker<'a> {
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         schema: &'a Schema,
         values: &'a IndexMap<String, Named>,
         tables: &'a IndexMap<String, Named>,
+        entity_values: &'a EntityValues,
         file: &'a str,
         source: &'a str,
         diags: &'a mut Vec<Diagnostic>,
@@ -69,6 +79,8 @@ impl<'a> Checker<'a> {
             schema,
             values,
             tables,
+            entity_values,
+            self_entity: None,
             file,
             source,
             diags,
@@ -312,10 +324,12 @@ impl<'a> Checker<'a> {
                     return None;
                 }
                 let unit = self.unit_of(&body);
+                let nonneg = self.nonneg(&body);
                 let k = ExprKind::Sum {
                     list: lf,
                     var: v,
                     body: Box::new(body),
+                    nonneg,
                 };
                 Some((self.mk(k, span, ty, unit, None), ty))
             }
@@ -434,11 +448,11 @@ impl<'a> Checker<'a> {
         entity: EntityId,
         f: impl FnOnce(&mut Self) -> Option<T>,
     ) -> Option<T> {
-        if self.vars.len() >= MAX_VARS {
+        if self.vars.len() + 1 >= MAX_VARS {
             self.error(
                 codes::SCOPE_LIMIT,
                 var.span,
-                format!("at most {MAX_VARS} variables may be nested"),
+                format!("at most {} variables may be nested", MAX_VARS - 1),
             );
             return None;
         }
@@ -499,7 +513,13 @@ impl<'a> Checker<'a> {
 
     fn path(&mut self, segs: &[Node<String>], span: Span) -> Checked {
         let (first, rest) = segs.split_first()?;
-        // A bound variable, then an enterprise field, then a derived value.
+        let is_enterprise_field = |c: &Self| {
+            c.schema
+                .entity(ENTERPRISE)
+                .is_some_and(|d| d.index.contains_key(&first.node))
+        };
+        // A bound variable; then, inside an entity-level value, that entity's own fields and values;
+        // then an enterprise fact; then an enterprise-level derived value.
         let (scope, owner, field_seg) = if let Some(pos) =
             self.vars.iter().rposition(|(v, _)| v == &first.node)
         {
@@ -520,11 +540,22 @@ impl<'a> Checker<'a> {
                 return None;
             }
             ((pos + 1) as Scope, entity, next)
-        } else if self
-            .schema
-            .entity(ENTERPRISE)
-            .is_some_and(|d| d.index.contains_key(&first.node))
-        {
+        } else if let Some(own) = self.self_entity.filter(|e| {
+            self.schema
+                .entity(*e)
+                .is_some_and(|d| d.index.contains_key(&first.node))
+                || self.entity_values.contains_key(&(*e, first.node.clone()))
+        }) {
+            if !rest.is_empty() {
+                self.error(
+                    codes::TYPE_MISMATCH,
+                    span,
+                    format!("`{}` has no fields of its own to name with `.`", first.node),
+                );
+                return None;
+            }
+            (SELF, own, first)
+        } else if is_enterprise_field(self) {
             if !rest.is_empty() {
                 self.error(codes::TYPE_MISMATCH, span, format!("`{}` has no fields of its own to name with `.`; reach list elements with `any`, `all`, `count` or `sum`", first.node));
                 return None;
@@ -566,6 +597,20 @@ impl<'a> Checker<'a> {
         };
         let def = self.schema.entity(owner)?;
         let Some(&slot) = def.index.get(&field_seg.node) else {
+            if let Some(v) = self
+                .entity_values
+                .get(&(owner, field_seg.node.clone()))
+                .copied()
+            {
+                let kind = ExprKind::EntityValue {
+                    scope,
+                    value: v.index,
+                };
+                return Some((
+                    self.mk(kind, span, v.ty, v.unit, Some(&field_seg.node)),
+                    v.ty,
+                ));
+            }
             let mut msg = format!("`{}` has no field `{}`", def.name, field_seg.node);
             if let Some(s) = closest(&field_seg.node, def.index.keys()) {
                 msg.push_str(&format!("; did you mean `{s}`?"));
@@ -585,6 +630,40 @@ impl<'a> Checker<'a> {
             ),
             ty,
         ))
+    }
+
+    /// Whether an expression can never be negative: quantities that facts may not make negative
+    /// (mass, volume, area, people), non-negative constants and tables, counts, and sums, products
+    /// and quotients of those.
+    pub fn nonneg(&self, e: &Expr) -> bool {
+        use crate::units::Dimension as D;
+        match &e.kind {
+            ExprKind::Num(n) => !n.is_sign_negative(),
+            ExprKind::Field { .. } => matches!(
+                self.infos.get(e.info as usize).map(|i| i.ty),
+                Some(Type::Quantity(D::Mass | D::Volume | D::Area | D::People))
+            ),
+            ExprKind::Count { .. }
+            | ExprKind::Cases {
+                kind: CasesKind::CountOf,
+                ..
+            } => true,
+            ExprKind::Arith {
+                op: ArithOp::Add | ArithOp::Mul | ArithOp::Div,
+                lhs,
+                rhs,
+            } => self.nonneg(lhs) && self.nonneg(rhs),
+            ExprKind::Sum { nonneg, .. } => *nonneg,
+            ExprKind::Lookup { table, .. } => {
+                self.tables.values().any(|t| t.index == *table && t.nonneg)
+            }
+            ExprKind::Value(i) => self.values.values().any(|v| v.index == *i && v.nonneg),
+            ExprKind::EntityValue { value, .. } => self
+                .entity_values
+                .values()
+                .any(|v| v.index == *value && v.nonneg),
+            _ => false,
+        }
     }
 
     fn literal(&mut self, lit: &ast::Literal, span: Span) -> Checked {

@@ -9,7 +9,7 @@ use yinhuan_grammar::ast::{
 };
 use yinhuan_grammar::Date;
 
-use crate::check::{codes, parse_decimal, Checker, Named};
+use crate::check::{codes, parse_decimal, Checker, EntityValues, Named};
 use crate::diagnostics::Diagnostic;
 use crate::error::CompileError;
 use crate::ir::{Expr, ExprInfo, Table, TableKey, TableValue};
@@ -100,6 +100,8 @@ pub struct ValueDef {
     pub name: String,
     pub label: String,
     pub standard: Option<u32>,
+    /// For an entity-level value, the entity it is computed for.
+    pub entity: Option<u32>,
     pub expr: Expr,
     pub ty: Type,
     pub unit: Option<&'static Unit>,
@@ -117,6 +119,7 @@ pub enum Expectation {
     },
     Output {
         name: String,
+        at: Option<String>,
         value: ast::Literal,
         line: usize,
     },
@@ -242,11 +245,16 @@ pub fn compile(sources: &[Source]) -> Result<Compiled, CompileError> {
         }
     }
 
-    // Pass 2: enums, then entity names, then fields (which may name any enum or entity).
-    for p in &parsed {
-        for item in &p.file.items {
-            if let Item::Enum(e) = &item.node {
-                declare_enum(&mut c.schema, e, p.source, &mut diags);
+    // Pass 2: enums (declarations before extensions, whatever the file order), then entity names,
+    // then fields (which may name any enum or entity).
+    for extensions in [false, true] {
+        for p in &parsed {
+            for item in &p.file.items {
+                if let Item::Enum(e) = &item.node {
+                    if e.extend == extensions {
+                        declare_enum(&mut c.schema, e, p.source, &mut diags);
+                    }
+                }
             }
         }
     }
@@ -344,66 +352,103 @@ pub fn compile(sources: &[Source]) -> Result<Compiled, CompileError> {
             }
         }
     }
+    let mut entity_values: EntityValues = IndexMap::new();
     for p in &parsed {
         let standard = p.standard.as_ref().and_then(|s| std_index.get(s).copied());
         for item in &p.file.items {
-            if let Item::Value(v) = &item.node {
-                let mut ck = Checker::new(
-                    &c.schema,
-                    &values,
-                    &tables,
-                    &p.source.name,
-                    &p.source.text,
-                    &mut diags,
-                    &mut c.infos,
-                );
-                let Some((expr, ty)) = ck.expr(&v.expr) else {
-                    continue;
-                };
-                let unit = c
-                    .infos
-                    .get(expr.info as usize)
-                    .and_then(|i| i.unit)
-                    .or(match ty {
-                        Type::Quantity(d) => Some(d.display_unit()),
-                        _ => None,
-                    });
-                if values.contains_key(&v.name.node)
-                    || c.schema
-                        .entity(ENTERPRISE)
-                        .is_some_and(|d| d.index.contains_key(&v.name.node))
-                {
-                    diags.push(Diagnostic::new(
-                        codes::DUPLICATE,
-                        format!("`{}` is already a fact or derived value", v.name.node),
-                        &p.source.name,
-                        &p.source.text,
-                        v.name.span,
-                    ));
-                    continue;
-                }
-                let index = c.values.len() as u32;
-                values.insert(
-                    v.name.node.clone(),
-                    Named {
-                        index,
-                        ty,
-                        unit,
-                        key_ty: None,
-                    },
-                );
-                if let Some(s) = standard.and_then(|s| c.standards.get_mut(s as usize)) {
-                    s.values.push(index);
-                }
-                c.values.push(ValueDef {
-                    name: v.name.node.clone(),
-                    label: v.label.node.clone(),
-                    standard,
-                    expr,
-                    ty,
-                    unit,
+            let Item::Value(v) = &item.node else { continue };
+            let (name, text) = (&p.source.name, &p.source.text);
+            let entity = match &v.entity {
+                None => None,
+                Some(e) => match c.schema.entity_index.get(&e.node) {
+                    Some(id) => Some(*id),
+                    None => {
+                        diags.push(Diagnostic::new(
+                            codes::UNKNOWN_NAME,
+                            format!("`{}` is not an entity", e.node),
+                            name,
+                            text,
+                            e.span,
+                        ));
+                        continue;
+                    }
+                },
+            };
+            let mut ck = Checker::new(
+                &c.schema,
+                &values,
+                &tables,
+                &entity_values,
+                name,
+                text,
+                &mut diags,
+                &mut c.infos,
+            );
+            ck.self_entity = entity;
+            let Some((expr, ty)) = ck.expr(&v.expr) else {
+                continue;
+            };
+            let nonneg = ck.nonneg(&expr);
+            let unit = c
+                .infos
+                .get(expr.info as usize)
+                .and_then(|i| i.unit)
+                .or(match ty {
+                    Type::Quantity(d) => Some(d.display_unit()),
+                    _ => None,
                 });
+            let clash = match entity {
+                None => {
+                    values.contains_key(&v.name.node)
+                        || c.schema
+                            .entity(ENTERPRISE)
+                            .is_some_and(|d| d.index.contains_key(&v.name.node))
+                }
+                Some(e) => {
+                    entity_values.contains_key(&(e, v.name.node.clone()))
+                        || c.schema
+                            .entity(e)
+                            .is_some_and(|d| d.index.contains_key(&v.name.node))
+                }
+            };
+            if clash {
+                diags.push(Diagnostic::new(
+                    codes::DUPLICATE,
+                    format!("`{}` is already a fact or derived value", v.name.node),
+                    name,
+                    text,
+                    v.name.span,
+                ));
+                continue;
             }
+            let index = c.values.len() as u32;
+            let named = Named {
+                index,
+                ty,
+                unit,
+                key_ty: None,
+                nonneg,
+            };
+            match entity {
+                None => {
+                    values.insert(v.name.node.clone(), named);
+                }
+                Some(e) => {
+                    entity_values.insert((e, v.name.node.clone()), named);
+                }
+            }
+            if let Some(s) = standard.and_then(|s| c.standards.get_mut(s as usize)) {
+                s.values.push(index);
+            }
+            c.values.push(ValueDef {
+                name: v.name.node.clone(),
+                label: v.label.node.clone(),
+                standard,
+                entity,
+                expr,
+                ty,
+                unit,
+            });
         }
     }
 
@@ -425,6 +470,7 @@ pub fn compile(sources: &[Source]) -> Result<Compiled, CompileError> {
                                     &c.schema,
                                     &values,
                                     &tables,
+                                    &entity_values,
                                     name,
                                     text,
                                     &mut diags,
@@ -492,6 +538,7 @@ pub fn compile(sources: &[Source]) -> Result<Compiled, CompileError> {
                         &c.schema,
                         &values,
                         &tables,
+                        &entity_values,
                         r,
                         item.span,
                         si,
@@ -1010,11 +1057,17 @@ fn table(
             return None;
         }
     }
+    let nonneg = rows
+        .iter()
+        .map(|(_, v)| v)
+        .chain(otherwise.as_ref())
+        .all(|v| matches!(v, TableValue::Num(n) if !n.is_sign_negative()));
     let named = Named {
         index,
         ty: value_ty,
         unit: value_unit,
         key_ty: Some(key_ty),
+        nonneg,
     };
     Some((
         Table {
@@ -1032,6 +1085,7 @@ fn rule_def(
     schema: &Schema,
     values: &IndexMap<String, Named>,
     tables: &IndexMap<String, Named>,
+    entity_values: &EntityValues,
     r: &ast::RuleDecl,
     span: ast::Span,
     standard: u32,
@@ -1048,7 +1102,16 @@ fn rule_def(
     let mut unless = None;
     let mut ok = true;
     for cl in &r.clauses {
-        let mut ck = Checker::new(schema, values, tables, &src.name, &src.text, diags, infos);
+        let mut ck = Checker::new(
+            schema,
+            values,
+            tables,
+            entity_values,
+            &src.name,
+            &src.text,
+            diags,
+            infos,
+        );
         match &cl.node {
             RuleClause::Cites(s) => citations.push(s.clone()),
             RuleClause::Category(s) => category = Some(s.clone()),
@@ -1173,8 +1236,14 @@ pub(crate) fn collect_reads(e: &Expr, out: &mut Vec<(u32, u32)>) {
         K::IsEmpty { list, .. } => collect_reads(list, out),
         K::Cases { cases, .. } => cases.iter().for_each(|(_, x)| collect_reads(x, out)),
         K::Lookup { key, .. } => collect_reads(key, out),
-        K::Bool(_) | K::Num(_) | K::Date(_) | K::Text(_) | K::Choice(_) | K::AsOf | K::Value(_) => {
-        }
+        K::Bool(_)
+        | K::Num(_)
+        | K::Date(_)
+        | K::Text(_)
+        | K::Choice(_)
+        | K::AsOf
+        | K::Value(_)
+        | K::EntityValue { .. } => {}
     }
 }
 
@@ -1224,8 +1293,9 @@ fn test_def(t: &ast::TestDecl, standard: Option<u32>, src: &Source) -> TestDef {
                 cites: cites.iter().map(|b| b.node.clone()).collect(),
                 line,
             }),
-            TestStmt::ExpectOutput { name, value } => def.expects.push(Expectation::Output {
+            TestStmt::ExpectOutput { name, at, value } => def.expects.push(Expectation::Output {
                 name: name.node.clone(),
+                at: at.as_ref().map(|a| a.node.clone()),
                 value: value.node.clone(),
                 line,
             }),

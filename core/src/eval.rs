@@ -12,7 +12,7 @@ use yinhuan_grammar::Date;
 use crate::compile::Compiled;
 use crate::error::EvalError;
 use crate::facts::{Fact, Record};
-use crate::ir::{Expr, ExprKind, ListField, TableKey, TableValue, MAX_VARS};
+use crate::ir::{Expr, ExprKind, ListField, TableKey, TableValue, MAX_VARS, SELF};
 use crate::report::{Explanation, Truth};
 
 /// A truth value that may be unknown.
@@ -74,13 +74,32 @@ pub enum Val<'a> {
     Entities(&'a [Record]),
     /// A count that unknown facts leave between `lo` and `hi` (`u64::MAX`: no upper bound).
     Range(u64, u64),
+    /// A non-negative sum with unknown terms: at least the sum of the known ones.
+    AtLeast(Decimal),
+}
+
+/// Where a bound record sits in the facts: (owner entity, list slot, index) from the root down.
+/// Kept in the frame itself, so a record's JSON pointer never depends on other frames.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Path {
+    steps: [(u32, u32, u32); MAX_VARS],
+    len: u8,
+}
+
+impl Path {
+    fn push(mut self, owner: u32, slot: u32, index: u32) -> Path {
+        if let Some(s) = self.steps.get_mut(usize::from(self.len)) {
+            *s = (owner, slot, index);
+            self.len += 1;
+        }
+        self
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
-struct Frame<'a> {
+pub struct Frame<'a> {
     rec: &'a Record,
-    list: ListField,
-    index: u32,
+    path: Path,
 }
 
 /// Bound variables, by scope (scope `n` is `frames[n - 1]`).
@@ -126,23 +145,37 @@ impl<'a> Evaluator<'a> {
 
     /// JSON pointer of the record bound at `scope`.
     pub fn pointer(&self, env: &Env<'a>, scope: u8) -> String {
-        if scope == 0 {
-            return String::new();
+        let path = self.path_of(env, scope);
+        let mut out = String::new();
+        for (owner, slot, index) in path.steps.iter().take(usize::from(path.len)) {
+            let name = self
+                .c
+                .schema
+                .field(*owner, *slot)
+                .map_or("?", |f| f.name.as_str());
+            out.push_str(&format!("/{name}/{index}"));
         }
-        let Some(frame) = env
-            .frames
+        out
+    }
+
+    fn path_of(&self, env: &Env<'a>, scope: u8) -> Path {
+        if scope == 0 {
+            return Path::default();
+        }
+        env.frames
             .get(usize::from(scope) - 1)
             .and_then(|f| f.as_ref())
-        else {
-            return String::new();
-        };
-        let parent = self.pointer(env, frame.list.scope);
-        let name = self
-            .c
-            .schema
-            .field(frame.list.owner, frame.list.slot)
-            .map_or("?", |f| f.name.as_str());
-        format!("{parent}/{name}/{}", frame.index)
+            .map_or(Path::default(), |f| f.path)
+    }
+
+    /// Binds element `i` of `list` to variable scope `var`.
+    fn enter(&self, env: &mut Env<'a>, var: u8, list: ListField, i: usize, rec: &'a Record) {
+        let path = self
+            .path_of(env, list.scope)
+            .push(list.owner, list.slot, i as u32);
+        if let Some(f) = env.frames.get_mut(usize::from(var) - 1) {
+            *f = Some(Frame { rec, path });
+        }
     }
 
     fn field_pointer(&self, env: &Env<'a>, scope: u8, owner: u32, slot: u32) -> String {
@@ -226,13 +259,7 @@ impl<'a> Evaluator<'a> {
                 let slot = usize::from(*var) - 1;
                 let saved = env.frames.get(slot).copied().flatten();
                 for (i, rec) in items.iter().enumerate() {
-                    if let Some(f) = env.frames.get_mut(slot) {
-                        *f = Some(Frame {
-                            rec,
-                            list: *list,
-                            index: i as u32,
-                        });
-                    }
+                    self.enter(env, *var, *list, i, rec);
                     let t = match kids.as_mut() {
                         Some(k) => {
                             let mut inner = Vec::with_capacity(1);
@@ -444,13 +471,7 @@ impl<'a> Evaluator<'a> {
                 let saved = env.frames.get(slot).copied().flatten();
                 let (mut yes, mut maybe) = (0u64, 0u64);
                 for (i, rec) in items.iter().enumerate() {
-                    if let Some(f) = env.frames.get_mut(slot) {
-                        *f = Some(Frame {
-                            rec,
-                            list: *list,
-                            index: i as u32,
-                        });
-                    }
+                    self.enter(env, *var, *list, i, rec);
                     let t = match tr.as_deref_mut() {
                         Some(k) => {
                             let mut inner = Vec::with_capacity(1);
@@ -496,42 +517,63 @@ impl<'a> Evaluator<'a> {
                 }
                 Val::Range(yes, yes + maybe)
             }
-            ExprKind::Sum { list, var, body } => {
+            ExprKind::Sum {
+                list,
+                var,
+                body,
+                nonneg,
+            } => {
                 let Some(items) = self.list(env, *list) else {
-                    return Ok(Val::Unknown);
+                    return Ok(if *nonneg {
+                        Val::AtLeast(Decimal::ZERO)
+                    } else {
+                        Val::Unknown
+                    });
                 };
                 let slot = usize::from(*var) - 1;
                 let saved = env.frames.get(slot).copied().flatten();
-                let mut total = Some(Decimal::ZERO);
+                // The sum of the known terms, and whether some term is unknown (or only bounded below).
+                let mut known = Decimal::ZERO;
+                let mut partial = false;
+                let mut unbounded = false;
                 for (i, rec) in items.iter().enumerate() {
-                    if let Some(f) = env.frames.get_mut(slot) {
-                        *f = Some(Frame {
-                            rec,
-                            list: *list,
-                            index: i as u32,
-                        });
-                    }
-                    match self.value(body, env, None)? {
-                        Val::Num(n) => {
-                            if let Some(t) = total {
-                                total = Some(t.checked_add(n).ok_or_else(|| self.overflow())?);
-                            }
+                    self.enter(env, *var, *list, i, rec);
+                    let term = match self.value(body, env, None)? {
+                        Val::Num(n) => Some(n),
+                        Val::Range(lo, hi) if lo == hi => Some(Decimal::from(lo)),
+                        Val::AtLeast(lo) => {
+                            partial = true;
+                            Some(lo)
                         }
-                        Val::Range(lo, hi) if lo == hi => {
-                            if let Some(t) = total {
-                                total = Some(
-                                    t.checked_add(Decimal::from(lo))
-                                        .ok_or_else(|| self.overflow())?,
-                                );
-                            }
+                        _ => {
+                            partial = true;
+                            unbounded = !*nonneg;
+                            None
                         }
-                        _ => total = None,
+                    };
+                    if let Some(t) = term {
+                        known = known.checked_add(t).ok_or_else(|| self.overflow())?;
                     }
                 }
                 if let Some(f) = env.frames.get_mut(slot) {
                     *f = saved;
                 }
-                total.map_or(Val::Unknown, Val::Num)
+                match (partial, unbounded) {
+                    (false, _) => Val::Num(known),
+                    (true, false) if *nonneg => Val::AtLeast(known),
+                    _ => Val::Unknown,
+                }
+            }
+            ExprKind::EntityValue { scope, value } => {
+                let Some(v) = self.c.values.get(*value as usize) else {
+                    return Ok(Val::Unknown);
+                };
+                let frame = env.frames.get(usize::from(*scope) - 1).copied().flatten();
+                let mut inner = Env::default();
+                if let Some(f) = inner.frames.get_mut(usize::from(SELF) - 1) {
+                    *f = frame;
+                }
+                self.value(&v.expr, &mut inner, None)?
             }
             ExprKind::Lookup { table, key } => {
                 let k = self.value(key, env, None)?;
@@ -601,9 +643,86 @@ impl<'a> Evaluator<'a> {
                     };
                     Val::Num(v.ok_or_else(|| self.overflow())?)
                 }
-                _ => Val::Unknown,
+                _ => self.bound_arith(op, l, r)?,
             },
         })
+    }
+
+    /// Arithmetic on lower bounds: only the operations that keep a non-negative lower bound a
+    /// lower bound (adding a non-negative amount, scaling by a non-negative factor).
+    fn bound_arith(&self, op: ArithOp, l: Val<'a>, r: Val<'a>) -> R<Val<'a>> {
+        let lower = |v: Val<'a>| match v {
+            Val::Num(n) if !n.is_sign_negative() => Some((n, true)),
+            Val::Range(lo, _) => Some((Decimal::from(lo), false)),
+            Val::AtLeast(n) => Some((n, false)),
+            _ => None,
+        };
+        let (Some((a, a_exact)), Some((b, b_exact))) = (lower(l), lower(r)) else {
+            return Ok(Val::Unknown);
+        };
+        let v = match op {
+            ArithOp::Add => a.checked_add(b),
+            ArithOp::Mul => a.checked_mul(b),
+            // x / k with k known and positive; a divisor that is only bounded below bounds nothing.
+            ArithOp::Div if b_exact && b > Decimal::ZERO => a.checked_div(b),
+            _ => return Ok(Val::Unknown),
+        };
+        let _ = a_exact;
+        Ok(Val::AtLeast(v.ok_or_else(|| self.overflow())?))
+    }
+
+    /// Every instance of `entity` in the facts, at any depth, bound as `SELF`.
+    pub fn instances(&self, entity: u32) -> Vec<Env<'a>> {
+        let mut frames = Vec::new();
+        self.walk(
+            crate::schema::ENTERPRISE,
+            self.root,
+            Path::default(),
+            entity,
+            &mut frames,
+        );
+        frames
+            .into_iter()
+            .map(|f| {
+                let mut env = Env::default();
+                if let Some(slot) = env.frames.get_mut(usize::from(SELF) - 1) {
+                    *slot = Some(f);
+                }
+                env
+            })
+            .collect()
+    }
+
+    fn walk(&self, owner: u32, rec: &'a Record, path: Path, target: u32, out: &mut Vec<Frame<'a>>) {
+        let Some(def) = self.c.schema.entity(owner) else {
+            return;
+        };
+        for (slot, f) in def.fields.iter().enumerate() {
+            let crate::schema::Type::EntityList(element) = f.ty else {
+                continue;
+            };
+            let Fact::Entities(items) = rec.get(slot as u32) else {
+                continue;
+            };
+            for (i, r) in items.iter().enumerate() {
+                let p = path.push(owner, slot as u32, i as u32);
+                if element == target {
+                    out.push(Frame { rec: r, path: p });
+                }
+                if usize::from(p.len) < MAX_VARS {
+                    self.walk(element, r, p, target, out);
+                }
+            }
+        }
+    }
+
+    /// The `name` (or `id`) fact of the instance bound at `scope`.
+    pub fn instance_name(&self, env: &Env<'a>, scope: u8, entity: u32) -> Option<String> {
+        let slot = self.c.schema.entity(entity)?.naming_slot()?;
+        match self.record(env, scope).get(slot) {
+            Fact::Text(s) => Some(s.to_string()),
+            _ => None,
+        }
     }
 
     fn node(
@@ -681,6 +800,14 @@ impl<'a> Evaluator<'a> {
                 format!("[{}]", names.join(", "))
             }
             Val::Entities(es) => format!("{} items", es.len()),
+            Val::AtLeast(n) => match info.and_then(|i| i.unit) {
+                Some(u) => format!(
+                    "at least {} {}",
+                    u.from_base(n).unwrap_or(n).round_dp(6).normalize(),
+                    u.name
+                ),
+                None => format!("at least {}", n.round_dp(6).normalize()),
+            },
             Val::Range(lo, hi) if lo == hi => lo.to_string(),
             Val::Range(lo, u64::MAX) => format!("at least {lo}"),
             Val::Range(lo, hi) => format!("between {lo} and {hi}"),
@@ -728,7 +855,19 @@ impl<'a> Evaluator<'a> {
                 self.missing_reads(rhs, env, out);
             }
             ExprKind::Neg(x) | ExprKind::Lookup { key: x, .. } => self.missing_reads(x, env, out),
-            ExprKind::Sum { list, var, body }
+            ExprKind::EntityValue { scope, value } => {
+                if let Some(v) = self.c.values.get(*value as usize) {
+                    let frame = env.frames.get(usize::from(*scope) - 1).copied().flatten();
+                    let mut inner = Env::default();
+                    if let Some(f) = inner.frames.get_mut(usize::from(SELF) - 1) {
+                        *f = frame;
+                    }
+                    self.missing_reads(&v.expr, &mut inner, out);
+                }
+            }
+            ExprKind::Sum {
+                list, var, body, ..
+            }
             | ExprKind::Count {
                 list,
                 var,
@@ -744,13 +883,7 @@ impl<'a> Evaluator<'a> {
                 let slot = usize::from(*var) - 1;
                 let saved = env.frames.get(slot).copied().flatten();
                 for (i, rec) in items.iter().enumerate() {
-                    if let Some(f) = env.frames.get_mut(slot) {
-                        *f = Some(Frame {
-                            rec,
-                            list: *list,
-                            index: i as u32,
-                        });
-                    }
+                    self.enter(env, *var, *list, i, rec);
                     self.missing_reads(body, env, out);
                 }
                 if let Some(f) = env.frames.get_mut(slot) {
@@ -788,6 +921,31 @@ pub fn compare(op: CmpOp, l: Val<'_>, r: Val<'_>) -> Tri {
         (Val::Range(lo, hi), Val::Num(b)) => range_cmp(lo, hi, b, ord),
         (Val::Num(a), Val::Range(lo, hi)) => range_cmp(lo, hi, a, |o| ord(o.reverse())),
         (Val::Range(a, b), Val::Range(c, d)) if a == b && c == d => Tri::of(ord(a.cmp(&c))),
+        (Val::AtLeast(lo), Val::Num(b)) => at_least_cmp(op, lo, b),
+        (Val::Num(a), Val::AtLeast(lo)) => at_least_cmp(flip(op), lo, a),
+        _ => Tri::Unknown,
+    }
+}
+
+fn flip(op: CmpOp) -> CmpOp {
+    match op {
+        CmpOp::Lt => CmpOp::Gt,
+        CmpOp::Le => CmpOp::Ge,
+        CmpOp::Gt => CmpOp::Lt,
+        CmpOp::Ge => CmpOp::Le,
+        other => other,
+    }
+}
+
+/// `x op b` for a value x known only to be at least `lo`: decided only when `lo` already decides it.
+fn at_least_cmp(op: CmpOp, lo: Decimal, b: Decimal) -> Tri {
+    match op {
+        CmpOp::Ge if lo >= b => Tri::True,
+        CmpOp::Gt if lo > b => Tri::True,
+        CmpOp::Lt if lo >= b => Tri::False,
+        CmpOp::Le if lo > b => Tri::False,
+        CmpOp::Eq if lo > b => Tri::False,
+        CmpOp::Ne if lo > b => Tri::True,
         _ => Tri::Unknown,
     }
 }

@@ -285,6 +285,16 @@ fn value_of(
                 declared.name, declared.name
             );
             match (number, unit_used) {
+                (Some(n), Some(_))
+                    if n.is_sign_negative() && !n.is_zero() && dim.never_negative() =>
+                {
+                    return Err(FactError::new(
+                        FactErrorKind::WrongType,
+                        path,
+                        format!("a quantity of {dim} that is not negative"),
+                        describe_json(json),
+                    ))
+                }
                 (Some(n), Some(u)) if u.dimension == dim => match u.to_base(n) {
                     Some(v) => Fact::Num(v),
                     None => {

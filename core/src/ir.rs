@@ -12,8 +12,12 @@ use crate::units::Unit;
 /// Where a field is read from: the enterprise (scope 0) or the bound variable `scope - 1`.
 pub type Scope = u8;
 
-/// Innermost variables one expression may bind (`any a in …: any b in a.…`).
+/// Variable slots per evaluation: one expression may nest up to `MAX_VARS - 1` variables
+/// (`any a in …: any b in a.…`); the last slot is `SELF`.
 pub const MAX_VARS: usize = 8;
+
+/// The scope of the instance an entity-level derived value is computed for.
+pub const SELF: Scope = MAX_VARS as Scope;
 
 #[derive(Debug, Clone)]
 pub struct Expr {
@@ -46,6 +50,11 @@ pub enum ExprKind {
     },
     AsOf,
     Value(u32),
+    /// An entity-level derived value of the record bound at `scope`.
+    EntityValue {
+        scope: Scope,
+        value: u32,
+    },
     Not(Box<Expr>),
     And(Box<[Expr]>),
     Or(Box<[Expr]>),
@@ -85,10 +94,13 @@ pub enum ExprKind {
         var: Scope,
         filter: Option<Box<Expr>>,
     },
+    /// `nonneg`: every term is known at compile time to be non-negative, so a sum with unknown
+    /// terms is still at least the sum of the known ones.
     Sum {
         list: ListField,
         var: Scope,
         body: Box<Expr>,
+        nonneg: bool,
     },
     Cases {
         kind: CasesKind,

@@ -12,6 +12,7 @@ use crate::diagnostics::Diagnostic;
 use crate::error::{CompileError, Error, FactError, RequestError};
 use crate::eval::{Env, Evaluator, Tri, Val};
 use crate::facts::{Fact, Facts};
+use crate::ir::SELF;
 use crate::report::*;
 use crate::schema::{Type, ENTERPRISE};
 
@@ -359,24 +360,31 @@ impl Library {
                     as_of: opts.as_of,
                     rule: &v.name,
                 };
-                let value = match ev.value(&v.expr, &mut Env::default(), None)? {
-                    Val::Num(n) => Some(match v.unit {
-                        Some(u) => u.from_base(n).unwrap_or(n).normalize().to_string(),
-                        None => n.normalize().to_string(),
-                    }),
-                    Val::Range(lo, hi) if lo == hi => Some(lo.to_string()),
-                    Val::Bool(b) => Some(b.to_string()),
-                    Val::Text(t) => Some(t.to_string()),
-                    Val::Date(d) => Some(d.to_string()),
-                    _ => None,
+                let envs = match v.entity {
+                    None => vec![(Env::default(), None, None)],
+                    Some(e) => ev
+                        .instances(e)
+                        .into_iter()
+                        .map(|env| {
+                            let pointer = ev.pointer(&env, SELF);
+                            let name = ev.instance_name(&env, SELF, e);
+                            (env, Some(pointer), name)
+                        })
+                        .collect(),
                 };
-                outputs.push(Output {
-                    name: v.name.clone(),
-                    label: v.label.clone(),
-                    standard: Some(s.id.clone()),
-                    value,
-                    unit: v.unit.map(|u| u.name.to_string()),
-                });
+                for (mut env, instance, instance_name) in envs {
+                    let (value, at_least) = shown_value(ev.value(&v.expr, &mut env, None)?, v.unit);
+                    outputs.push(Output {
+                        name: v.name.clone(),
+                        label: v.label.clone(),
+                        standard: Some(s.id.clone()),
+                        instance,
+                        instance_name,
+                        value,
+                        at_least,
+                        unit: v.unit.map(|u| u.name.to_string()),
+                    });
+                }
             }
         }
         let questions = self.questions_for(&findings);
@@ -1000,9 +1008,19 @@ fn check_expectations(t: &crate::compile::TestDef, report: &Report, failures: &m
                     }
                 }
             }
-            Expectation::Output { name, value, line } => {
-                let Some(o) = report.outputs.iter().find(|o| &o.name == name) else {
-                    failures.push(format!("line {line}: no output named `{name}`"));
+            Expectation::Output {
+                name,
+                at,
+                value,
+                line,
+            } => {
+                let Some(o) = report
+                    .outputs
+                    .iter()
+                    .find(|o| &o.name == name && (at.is_none() || o.instance == *at))
+                else {
+                    let at = at.as_ref().map(|a| format!(" at {a}")).unwrap_or_default();
+                    failures.push(format!("line {line}: no output named `{name}`{at}"));
                     continue;
                 };
                 let expected = match value {
@@ -1019,12 +1037,21 @@ fn check_expectations(t: &crate::compile::TestDef, report: &Report, failures: &m
                     }
                     _ => None,
                 };
-                let got = o.value.as_deref().and_then(|v| v.parse::<Decimal>().ok());
-                if expected.map(|d| d.normalize()) != got.map(|d| d.normalize())
-                    || expected.is_none()
-                {
+                use yinhuan_grammar::ast::Literal as L;
+                let matches = match value {
+                    L::Number(_) | L::Quantity(..) => {
+                        let got = o.value.as_deref().and_then(|v| v.parse::<Decimal>().ok());
+                        expected.is_some()
+                            && expected.map(|d| d.normalize()) == got.map(|d| d.normalize())
+                    }
+                    L::Text(t) => o.value.as_deref() == Some(t.as_str()),
+                    L::Bool(b) => o.value.as_deref() == Some(if *b { "true" } else { "false" }),
+                    L::Date(d) => o.value.as_deref() == Some(d.to_string().as_str()),
+                };
+                if !matches {
                     failures.push(format!(
-                        "line {line}: output `{name}` expected {value:?}, got {}",
+                        "line {line}: output `{name}` expected {}, got {}",
+                        yinhuan_grammar::format::literal_text(value),
                         o.value.as_deref().unwrap_or("unknown")
                     ));
                 }
@@ -1052,5 +1079,25 @@ fn collect_files(p: &Path, out: &mut Vec<PathBuf>) {
         }
     } else if p.extension().is_some_and(|e| e == "yh") {
         out.push(p.to_path_buf());
+    }
+}
+
+/// A value as exact decimal text in its unit, or the lower bound that missing facts leave.
+fn shown_value(
+    v: Val<'_>,
+    unit: Option<&'static crate::units::Unit>,
+) -> (Option<String>, Option<String>) {
+    let num = |n: Decimal| match unit {
+        Some(u) => u.from_base(n).unwrap_or(n).normalize().to_string(),
+        None => n.normalize().to_string(),
+    };
+    match v {
+        Val::Num(n) => (Some(num(n)), None),
+        Val::AtLeast(n) => (None, Some(num(n))),
+        Val::Range(lo, hi) if lo == hi => (Some(lo.to_string()), None),
+        Val::Bool(b) => (Some(b.to_string()), None),
+        Val::Text(t) => (Some(t.to_string()), None),
+        Val::Date(d) => (Some(d.to_string()), None),
+        _ => (None, None),
     }
 }

@@ -203,8 +203,18 @@ pub struct Output {
     pub name: String,
     pub label: String,
     pub standard: Option<String>,
+    /// For an entity-level value: the JSON pointer of the instance it was computed for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+    /// For an entity-level value: the instance's `name` (or `id`) fact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_name: Option<String>,
     /// The value as exact decimal text (or `null` when it depends on missing facts).
     pub value: Option<String>,
+    /// When missing facts leave the value open but it cannot be less than this (a sum of
+    /// non-negative terms, some unknown).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at_least: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
 }

@@ -22,6 +22,15 @@ pub enum Dimension {
 }
 
 impl Dimension {
+    /// Quantities that a fact may never give as negative (an inventory, a head count). The
+    /// evaluator relies on this to bound sums with unknown terms from below.
+    pub fn never_negative(self) -> bool {
+        matches!(
+            self,
+            Dimension::Mass | Dimension::Volume | Dimension::Area | Dimension::People
+        )
+    }
+
     /// The unit reports use for computed quantities of this dimension.
     pub fn display_unit(self) -> &'static Unit {
         let name = match self {

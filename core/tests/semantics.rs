@@ -372,3 +372,29 @@ fn batch_results_equal_one_by_one_results_and_the_library_is_shared_across_threa
     let names: Vec<&str> = batch.rules.iter().map(|r| r.rule.as_str()).collect();
     assert!(names.contains(&"O-count") && names.contains(&"S-1"));
 }
+
+#[test]
+fn extensions_may_come_before_what_they_extend() {
+    let ext = Source { name: "a-first.yh".into(), text: "extend enum hazard_class {\n  corrosive \"腐蚀品\"\n}\nextend tank {\n  volume : quantity m3 \"容积？\"\n}\n".into() };
+    let mut src = vec![
+        ext,
+        Source {
+            name: "schema.yh".into(),
+            text: SCHEMA.into(),
+        },
+    ];
+    src.push(Source {
+        name: "old.yh".into(),
+        text: OLD
+            .replace("toxic     => 2", "toxic     => 2\n  corrosive => 3")
+            .into(),
+    });
+    let lib = Library::from_sources(&src).unwrap();
+    let facts = lib
+        .facts(&json!({"tanks": [{"class": "corrosive", "volume": "10 m3"}]}))
+        .unwrap();
+    assert_eq!(
+        facts.root.fields.len(),
+        lib.compiled().schema.entity(0).unwrap().fields.len()
+    );
+}

@@ -137,6 +137,8 @@ pub struct GapDecl {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValueDecl {
+    /// `value storage_unit.s …`: a value computed for each instance of an entity.
+    pub entity: Option<Node<String>>,
     pub name: Node<String>,
     pub label: Node<String>,
     pub expr: Node<Expr>,
@@ -182,8 +184,10 @@ pub enum TestStmt {
         missing: Vec<Node<String>>,
         cites: Vec<Node<String>>,
     },
+    /// `expect output NAME [at "/pointer"] = VALUE`; `at` picks the instance of an entity-level value.
     ExpectOutput {
         name: Node<String>,
+        at: Option<Node<String>>,
         value: Node<Literal>,
     },
     ExpectError(Node<String>),

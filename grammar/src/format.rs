@@ -336,7 +336,11 @@ impl Formatter<'_> {
                 self.line(0, "}", end);
             }
             Item::Value(v) => {
-                let head = format!("value {} {} =", v.name.node, quote(&v.label.node));
+                let name = match &v.entity {
+                    Some(e) => format!("{}.{}", e.node, v.name.node),
+                    None => v.name.node.clone(),
+                };
+                let head = format!("value {name} {} =", quote(&v.label.node));
                 let body = self.expr_block(&v.expr, 2);
                 if body.contains('\n') || head.len() + body.trim().len() > WIDTH {
                     self.out.push_str(&head);
@@ -414,11 +418,21 @@ impl Formatter<'_> {
                             }
                             self.line(2, &text, s.span.end);
                         }
-                        TestStmt::ExpectOutput { name, value } => self.line(
-                            2,
-                            &format!("expect output {} = {}", name.node, literal(&value.node)),
-                            s.span.end,
-                        ),
+                        TestStmt::ExpectOutput { name, at, value } => {
+                            let at = at
+                                .as_ref()
+                                .map(|a| format!(" at {}", quote(&a.node)))
+                                .unwrap_or_default();
+                            self.line(
+                                2,
+                                &format!(
+                                    "expect output {}{at} = {}",
+                                    name.node,
+                                    literal(&value.node)
+                                ),
+                                s.span.end,
+                            )
+                        }
                         TestStmt::ExpectError(code) => self.line(
                             2,
                             &format!("expect error {}", quote(&code.node)),
@@ -604,6 +618,11 @@ fn table_key(k: &TableKey) -> String {
         TableKey::Exact(l) => literal(l),
         TableKey::Compare(op, l) => format!("{} {}", op.symbol(), literal(l)),
     }
+}
+
+/// A literal as written in a rule file.
+pub fn literal_text(l: &Literal) -> String {
+    literal(l)
 }
 
 fn literal(l: &Literal) -> String {

@@ -434,10 +434,18 @@ fn item(pair: Pair<'_, Rule>) -> PResult<Node<Item>> {
             Item::Gap(GapDecl { id, title, clauses })
         }
         Rule::value_decl => {
-            let name = text_node(expect_pair(&mut inner, span)?);
+            let vn = expect_pair(&mut inner, span)?;
+            let mut parts: Vec<Node<String>> = vn.into_inner().map(text_node).collect();
+            let name = parts.pop().ok_or_else(|| internal(span))?;
+            let entity = parts.pop();
             let label = string_node(expect_pair(&mut inner, span)?)?;
             let expr = expr(expect_pair(&mut inner, span)?)?;
-            Item::Value(ValueDecl { name, label, expr })
+            Item::Value(ValueDecl {
+                entity,
+                name,
+                label,
+                expr,
+            })
         }
         Rule::table_decl => {
             let name = text_node(expect_pair(&mut inner, span)?);
@@ -627,8 +635,14 @@ fn test_stmt(pair: Pair<'_, Rule>) -> PResult<Node<TestStmt>> {
         Rule::expect_error => TestStmt::ExpectError(string_node(expect_pair(&mut inner, span)?)?),
         Rule::expect_output => {
             let name = text_node(expect_pair(&mut inner, span)?);
-            let value = literal(expect_pair(&mut inner, span)?)?;
-            TestStmt::ExpectOutput { name, value }
+            let mut next = expect_pair(&mut inner, span)?;
+            let mut at = None;
+            if next.as_rule() == Rule::string {
+                at = Some(string_node(next)?);
+                next = expect_pair(&mut inner, span)?;
+            }
+            let value = literal(next)?;
+            TestStmt::ExpectOutput { name, at, value }
         }
         Rule::expect_rule => {
             let rule = text_node(expect_pair(&mut inner, span)?);
