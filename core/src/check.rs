@@ -39,6 +39,9 @@ pub struct Named {
     pub nonneg: bool,
 }
 
+/// The "entity" a period variable is bound to: it has no fields, only `start`, `end` and `in`.
+pub const PERIOD: EntityId = u32::MAX;
+
 /// Entity-level derived values, by (entity, name).
 pub type EntityValues = IndexMap<(EntityId, String), Named>;
 
@@ -216,6 +219,16 @@ impl<'a> Checker<'a> {
                 };
                 Some((self.mk(kind, span, Type::Bool, None, None), Type::Bool))
             }
+            ast::Expr::InList { negated, lhs, list } if self.period_var(list).is_some() => {
+                let scope = self.period_var(list)?;
+                let date = self.date(lhs)?;
+                let k = ExprKind::InPeriod {
+                    date: Box::new(date),
+                    scope,
+                    negated: *negated,
+                };
+                Some((self.mk(k, span, Type::Bool, None, None), Type::Bool))
+            }
             ast::Expr::InList { negated, lhs, list } => {
                 let (l, lt) = self.expr(list)?;
                 let Type::EnumList(en) = lt else {
@@ -278,6 +291,37 @@ impl<'a> Checker<'a> {
                     self.mk(ExprKind::Neg(Box::new(x)), span, ty, unit, None),
                     ty,
                 ))
+            }
+            ast::Expr::Quant {
+                kind,
+                var,
+                list,
+                body,
+            } if matches!(list.node, ast::Expr::Periods { .. }) => {
+                let ast::Expr::Periods { kind: pk, from, to } = &list.node else {
+                    return None;
+                };
+                let from = self.date(from)?;
+                let to = self.date(to)?;
+                let v = self.next_scope();
+                let body = self.bind(var, PERIOD, |c| c.condition(body))?;
+                let k = ExprKind::PeriodQuant {
+                    any: *kind == ast::Quantifier::Any,
+                    kind: *pk,
+                    from: Box::new(from),
+                    to: Box::new(to),
+                    var: v,
+                    body: Box::new(body),
+                };
+                Some((self.mk(k, span, Type::Bool, None, None), Type::Bool))
+            }
+            ast::Expr::Periods { .. } => {
+                self.error(
+                    codes::TYPE_MISMATCH,
+                    span,
+                    "`periods(…)` can only be ranged over with `any` or `all`",
+                );
+                None
             }
             ast::Expr::Quant {
                 kind,
@@ -437,6 +481,33 @@ impl<'a> Checker<'a> {
         self.expr(e)
     }
 
+    /// The scope of a bare name that is a period variable.
+    fn period_var(&self, e: &Node<ast::Expr>) -> Option<Scope> {
+        match &e.node {
+            ast::Expr::Path(segs) if segs.len() == 1 => {
+                let name = &segs.first()?.node;
+                let pos = self.vars.iter().rposition(|(v, _)| v == name)?;
+                (self.vars.get(pos)?.1 == PERIOD).then_some((pos + 1) as Scope)
+            }
+            _ => None,
+        }
+    }
+
+    /// Checks an expression that must be a date.
+    fn date(&mut self, e: &Node<ast::Expr>) -> Option<Expr> {
+        let (x, ty) = self.expr(e)?;
+        if ty != Type::Date {
+            let d = self.describe(ty);
+            self.error(
+                codes::TYPE_MISMATCH,
+                e.span,
+                format!("this must be a date, but it is {d}"),
+            );
+            return None;
+        }
+        Some(x)
+    }
+
     /// The scope the next bound variable will get.
     fn next_scope(&self) -> Scope {
         (self.vars.len() + 1) as Scope
@@ -538,6 +609,28 @@ impl<'a> Checker<'a> {
             if rest.len() > 1 {
                 self.error(codes::TYPE_MISMATCH, span, "only one field can follow a variable: lists are reached with `any`, `all`, `count` or `sum`");
                 return None;
+            }
+            if entity == PERIOD {
+                let end = match next.node.as_str() {
+                    "start" => false,
+                    "end" => true,
+                    other => {
+                        self.error(
+                            codes::UNKNOWN_NAME,
+                            next.span,
+                            format!("a period has `start` and `end`, not `{other}`"),
+                        );
+                        return None;
+                    }
+                };
+                let kind = ExprKind::PeriodBound {
+                    scope: (pos + 1) as Scope,
+                    end,
+                };
+                return Some((
+                    self.mk(kind, span, Type::Date, None, Some(&next.node)),
+                    Type::Date,
+                ));
             }
             ((pos + 1) as Scope, entity, next)
         } else if let Some(own) = self.self_entity.filter(|e| {

@@ -1236,6 +1236,13 @@ pub(crate) fn collect_reads(e: &Expr, out: &mut Vec<(u32, u32)>) {
         K::IsEmpty { list, .. } => collect_reads(list, out),
         K::Cases { cases, .. } => cases.iter().for_each(|(_, x)| collect_reads(x, out)),
         K::Lookup { key, .. } => collect_reads(key, out),
+        K::PeriodQuant { from, to, body, .. } => {
+            collect_reads(from, out);
+            collect_reads(to, out);
+            collect_reads(body, out);
+        }
+        K::InPeriod { date, .. } => collect_reads(date, out),
+        K::PeriodBound { .. } => {}
         K::Bool(_)
         | K::Num(_)
         | K::Date(_)

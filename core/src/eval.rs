@@ -13,6 +13,7 @@ use crate::compile::Compiled;
 use crate::error::EvalError;
 use crate::facts::{Fact, Record};
 use crate::ir::{Expr, ExprKind, ListField, TableKey, TableValue, MAX_VARS, SELF};
+use crate::period::{complete_periods, Period};
 use crate::report::{Explanation, Truth};
 
 /// A truth value that may be unknown.
@@ -100,6 +101,8 @@ impl Path {
 pub struct Frame<'a> {
     rec: &'a Record,
     path: Path,
+    /// Set when the variable ranges over calendar periods rather than records.
+    period: Option<Period>,
 }
 
 /// Bound variables, by scope (scope `n` is `frames[n - 1]`).
@@ -174,7 +177,11 @@ impl<'a> Evaluator<'a> {
             .path_of(env, list.scope)
             .push(list.owner, list.slot, i as u32);
         if let Some(f) = env.frames.get_mut(usize::from(var) - 1) {
-            *f = Some(Frame { rec, path });
+            *f = Some(Frame {
+                rec,
+                path,
+                period: None,
+            });
         }
     }
 
@@ -326,6 +333,99 @@ impl<'a> Evaluator<'a> {
                 }
                 Ok(acc)
             }
+            ExprKind::PeriodQuant {
+                any,
+                kind,
+                from,
+                to,
+                var,
+                body,
+            } => {
+                let (f, t) = (self.value(from, env, None)?, self.value(to, env, None)?);
+                let (Val::Date(f), Val::Date(t)) = (f, t) else {
+                    if let Some(tr) = tr.as_deref_mut() {
+                        let mut n = self.node(
+                            if *any { "any" } else { "all" },
+                            e,
+                            Tri::Unknown,
+                            Vec::new(),
+                        );
+                        self.missing_reads(from, env, &mut n.missing);
+                        self.missing_reads(to, env, &mut n.missing);
+                        tr.push(n);
+                    }
+                    return Ok(Tri::Unknown);
+                };
+                let mut acc = Tri::of(!*any);
+                let mut kids = tracing.then(Vec::new);
+                let slot = usize::from(*var) - 1;
+                let saved = env.frames.get(slot).copied().flatten();
+                for p in complete_periods(*kind, f, t) {
+                    if let Some(fr) = env.frames.get_mut(slot) {
+                        *fr = Some(Frame {
+                            rec: self.root,
+                            path: Path::default(),
+                            period: Some(p),
+                        });
+                    }
+                    let v = match kids.as_mut() {
+                        Some(k) => {
+                            let mut inner = Vec::with_capacity(1);
+                            let v = self.truth(body, env, Some(&mut inner))?;
+                            let mut n = Explanation::new("instance", p.label(), v.truth(), inner);
+                            n.period = Some(p.label());
+                            k.push(n);
+                            v
+                        }
+                        None => self.truth(body, env, None)?,
+                    };
+                    acc = if *any { acc.or(v) } else { acc.and(v) };
+                    if !tracing && acc == Tri::of(*any) {
+                        break;
+                    }
+                }
+                if let Some(fr) = env.frames.get_mut(slot) {
+                    *fr = saved;
+                }
+                if let Some(tr) = tr.as_deref_mut() {
+                    tr.push(self.node(
+                        if *any { "any" } else { "all" },
+                        e,
+                        acc,
+                        kids.unwrap_or_default(),
+                    ));
+                }
+                Ok(acc)
+            }
+            ExprKind::InPeriod {
+                date,
+                scope,
+                negated,
+            } => {
+                let d = self.value(date, env, None)?;
+                let period = env
+                    .frames
+                    .get(usize::from(*scope) - 1)
+                    .copied()
+                    .flatten()
+                    .and_then(|f| f.period);
+                let t = match (d, period) {
+                    (Val::Date(d), Some(p)) => Tri::of(p.contains(d) != *negated),
+                    _ => Tri::Unknown,
+                };
+                if let Some(tr) = tr.as_deref_mut() {
+                    let mut n = self.node("in", e, t, Vec::new());
+                    let range = period
+                        .map(|p| format!("{} ({} – {})", p.label(), p.start, p.end))
+                        .unwrap_or_default();
+                    n.detail = Some(format!("{} in {range}", self.side(date, d)));
+                    if t == Tri::Unknown {
+                        self.missing_reads(date, env, &mut n.missing);
+                    }
+                    tr.push(n);
+                }
+                Ok(t)
+            }
             ExprKind::Cmp { op, lhs, rhs } => {
                 let mut kids = tracing.then(Vec::new);
                 let l = self.value(lhs, env, kids.as_mut())?;
@@ -435,6 +535,16 @@ impl<'a> Evaluator<'a> {
             ExprKind::Text(t) => Val::Text(t),
             ExprKind::Choice(c) => Val::Choice(*c),
             ExprKind::AsOf => Val::Date(self.as_of),
+            ExprKind::PeriodBound { scope, end } => match env
+                .frames
+                .get(usize::from(*scope) - 1)
+                .copied()
+                .flatten()
+                .and_then(|f| f.period)
+            {
+                Some(p) => Val::Date(if *end { p.end } else { p.start }),
+                None => Val::Unknown,
+            },
             ExprKind::Field { scope, slot, .. } => match self.record(env, *scope).get(*slot) {
                 Fact::Missing => Val::Unknown,
                 Fact::Bool(b) => Val::Bool(*b),
@@ -707,7 +817,11 @@ impl<'a> Evaluator<'a> {
             for (i, r) in items.iter().enumerate() {
                 let p = path.push(owner, slot as u32, i as u32);
                 if element == target {
-                    out.push(Frame { rec: r, path: p });
+                    out.push(Frame {
+                        rec: r,
+                        path: p,
+                        period: None,
+                    });
                 }
                 if usize::from(p.len) < MAX_VARS {
                     self.walk(element, r, p, target, out);

@@ -102,6 +102,26 @@ pub enum ExprKind {
         body: Box<Expr>,
         nonneg: bool,
     },
+    /// `any q in periods(kind, from, to): body` — the variable is a calendar period.
+    PeriodQuant {
+        any: bool,
+        kind: yinhuan_grammar::ast::PeriodKind,
+        from: Box<Expr>,
+        to: Box<Expr>,
+        var: Scope,
+        body: Box<Expr>,
+    },
+    /// `date in q` for a period variable `q`.
+    InPeriod {
+        date: Box<Expr>,
+        scope: Scope,
+        negated: bool,
+    },
+    /// `q.start` / `q.end` of a period variable.
+    PeriodBound {
+        scope: Scope,
+        end: bool,
+    },
     Cases {
         kind: CasesKind,
         cases: Box<[(Box<str>, Expr)]>,

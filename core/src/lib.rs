@@ -20,6 +20,7 @@ pub mod eval;
 pub mod facts;
 pub mod ir;
 pub mod library;
+pub mod period;
 pub mod report;
 pub mod schema;
 pub mod units;

@@ -512,7 +512,14 @@ impl Library {
                             if let Some(path) = &n.instance {
                                 finding.instances.push(Instance {
                                     path: path.clone(),
+                                    period: None,
                                     name: n.name.clone(),
+                                });
+                            } else if let Some(period) = &n.period {
+                                finding.instances.push(Instance {
+                                    path: String::new(),
+                                    period: Some(period.clone()),
+                                    name: None,
                                 });
                             }
                         }
@@ -534,8 +541,13 @@ impl Library {
                 finding.instances.dedup();
                 let all = finding.instances.clone();
                 finding.instances.retain(|i| {
-                    !all.iter()
-                        .any(|o| o.path != i.path && i.path.starts_with(&format!("{}/", o.path)))
+                    i.path.is_empty() || {
+                        !all.iter().any(|o| {
+                            !o.path.is_empty()
+                                && o.path != i.path
+                                && i.path.starts_with(&format!("{}/", o.path))
+                        })
+                    }
                 });
             }
         }

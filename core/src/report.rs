@@ -62,6 +62,9 @@ pub struct Explanation {
     /// For `instance`: the entity's `name` (or `id`) fact.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// For `instance` of `periods(…)`: the calendar period, e.g. `2025-Q3`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
     /// Facts this condition read that are missing.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub missing: Vec<String>,
@@ -81,6 +84,7 @@ impl Explanation {
             detail: None,
             instance: None,
             name: None,
+            period: None,
             missing: Vec::new(),
             children,
             choice: None,
@@ -118,7 +122,11 @@ impl Explanation {
 /// An entity instance that made a rule fire.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Instance {
+    /// JSON pointer of the entity (empty for a period).
     pub path: String,
+    /// The calendar period, for duties checked period by period (e.g. `2025-Q3`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }

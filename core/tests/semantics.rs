@@ -385,8 +385,7 @@ fn extensions_may_come_before_what_they_extend() {
     ];
     src.push(Source {
         name: "old.yh".into(),
-        text: OLD
-            .replace("toxic     => 2", "toxic     => 2\n  corrosive => 3"),
+        text: OLD.replace("toxic     => 2", "toxic     => 2\n  corrosive => 3"),
     });
     let lib = Library::from_sources(&src).unwrap();
     let facts = lib

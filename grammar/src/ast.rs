@@ -272,6 +272,26 @@ impl CasesKind {
     }
 }
 
+/// A calendar period length, for `periods(…)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PeriodKind {
+    Month,
+    Quarter,
+    HalfYear,
+    Year,
+}
+
+impl PeriodKind {
+    pub fn keyword(self) -> &'static str {
+        match self {
+            PeriodKind::Month => "month",
+            PeriodKind::Quarter => "quarter",
+            PeriodKind::HalfYear => "half_year",
+            PeriodKind::Year => "year",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Case {
     pub label: Node<String>,
@@ -329,6 +349,12 @@ pub enum Expr {
     Cases {
         kind: CasesKind,
         cases: Vec<Node<Case>>,
+    },
+    /// `periods(quarter, from, to)`: only as the domain of `any`/`all`.
+    Periods {
+        kind: PeriodKind,
+        from: Box<Node<Expr>>,
+        to: Box<Node<Expr>>,
     },
     Lookup {
         table: Node<String>,

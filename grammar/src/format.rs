@@ -770,6 +770,13 @@ fn write_expr(out: &mut String, e: &Node<Expr>, min_prec: u8, last: bool) {
             }
             out.push_str(" }");
         }
+        Expr::Periods { kind, from, to } => {
+            out.push_str(&format!("periods({}, ", kind.keyword()));
+            write_expr(out, from, 0, true);
+            out.push_str(", ");
+            write_expr(out, to, 0, true);
+            out.push(')');
+        }
         Expr::Lookup { table, key } => {
             out.push_str(&table.node);
             out.push('[');

@@ -234,6 +234,8 @@ fn describe(rule: Rule) -> &'static str {
         expect_detail | expect_kind => "`because`, `missing` or `cites`",
         json_value | json_object | json_array | json_member => "a JSON value",
         choice_set => "a set of choices",
+        period_list => "`periods(…)`",
+        period_kind => "`month`, `quarter`, `half_year` or `year`",
         cases_kind => "`any_of`, `all_of` or `count_of`",
         _ => "more input",
     }
@@ -874,6 +876,25 @@ fn expr(pair: Pair<'_, Rule>) -> PResult<Node<Expr>> {
                     var,
                     list: boxed(list),
                     body: boxed(body),
+                },
+                span,
+            ))
+        }
+        Rule::period_list => {
+            let mut inner = pair.into_inner();
+            let kind = match expect_pair(&mut inner, span)?.as_str() {
+                "month" => PeriodKind::Month,
+                "quarter" => PeriodKind::Quarter,
+                "half_year" => PeriodKind::HalfYear,
+                _ => PeriodKind::Year,
+            };
+            let from = expr(expect_pair(&mut inner, span)?)?;
+            let to = expr(expect_pair(&mut inner, span)?)?;
+            Ok(Node::new(
+                Expr::Periods {
+                    kind,
+                    from: boxed(from),
+                    to: boxed(to),
                 },
                 span,
             ))
