@@ -83,6 +83,18 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Compute the 动态清零 measures of a hazard ledger (CSV with a header row: id, enterprise,
+    /// region_code, sector, standard, rule, channel, found, deadline, rectified, signed_off).
+    Ledger {
+        csv: PathBuf,
+        #[arg(long)]
+        as_of: Option<String>,
+        /// Show every region level and sector (default: national and provinces, all sectors).
+        #[arg(long)]
+        all: bool,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
     /// Print the JSON Schema of the facts (of one standard, or of all).
     Schema {
         #[arg(long)]
@@ -286,6 +298,23 @@ fn run(cli: Cli) -> Result<u8, String> {
                 }
             }
             Ok(u8::from(check && changed > 0))
+        }
+        Command::Ledger { csv, as_of, all, format } => {
+            let mut reader = ::csv::Reader::from_path(&csv).map_err(|e| format!("cannot read `{}`: {e}", csv.display()))?;
+            let headers = reader.headers().map_err(|e| format!("`{}`: {e}", csv.display()))?.clone();
+            let mut rows = Vec::new();
+            for (i, rec) in reader.records().enumerate() {
+                let rec = rec.map_err(|e| format!("`{}` row {}: {e}", csv.display(), i + 2))?;
+                let obj: serde_json::Map<String, serde_json::Value> =
+                    headers.iter().zip(rec.iter()).map(|(h, v)| (h.trim().to_string(), serde_json::Value::String(v.to_string()))).collect();
+                rows.push(serde_json::Value::Object(obj));
+            }
+            let report = yinhuan::ledger::ledger(&rows, date(&as_of)?);
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?),
+                _ => print!("{}", render::ledger(&report, all)),
+            }
+            Ok(u8::from(!report.problems.is_empty()) * 2)
         }
         Command::Schema { standard } => {
             let lib = load(&cli.standards_dir)?;

@@ -340,3 +340,52 @@ pub fn explain(r: &RuleInfo, color: bool) -> String {
     }
     out
 }
+
+pub fn ledger(r: &yinhuan::ledger::LedgerReport, all: bool) -> String {
+    use yinhuan::ledger::Level;
+    let mut out = String::new();
+    let _ = writeln!(out, "Hazard ledger as of {}", r.as_of);
+    let _ = writeln!(
+        out,
+        "{:<9} {:<7} {:<12} {:>6} {:>6} {:>8} {:>9} {:>8} {:>10} {:>9} {:>11}",
+        "level", "region", "sector", "total", "open", "overdue", "pre-2024", "in year", "rectified", "signed %", "median days"
+    );
+    for row in &r.rows {
+        if !all && (row.sector != "*" || matches!(row.level, Level::City | Level::County)) {
+            continue;
+        }
+        let level = match row.level {
+            Level::National => "national",
+            Level::Province => "province",
+            Level::City => "city",
+            Level::County => "county",
+        };
+        let share = row
+            .signed_off_share
+            .as_deref()
+            .and_then(|s| s.parse::<f64>().ok())
+            .map_or("-".to_string(), |v| format!("{:.1}", v * 100.0));
+        let _ = writeln!(
+            out,
+            "{:<9} {:<7} {:<12} {:>6} {:>6} {:>8} {:>9} {:>8} {:>10} {:>9} {:>11}",
+            level,
+            row.region_code,
+            row.sector,
+            row.total,
+            row.open,
+            row.overdue,
+            row.pre_2024_open,
+            row.found_in_year,
+            row.rectified,
+            share,
+            row.median_days_to_rectify.as_deref().unwrap_or("-")
+        );
+    }
+    if !r.problems.is_empty() {
+        let _ = writeln!(out, "\n{} record problem(s):", r.problems.len());
+        for p in &r.problems {
+            let _ = writeln!(out, "  row {} ({}): {}", p.row + 2, p.id, p.message);
+        }
+    }
+    out
+}

@@ -19,6 +19,7 @@ pub mod error;
 pub mod eval;
 pub mod facts;
 pub mod ir;
+pub mod ledger;
 pub mod library;
 pub mod period;
 pub mod report;

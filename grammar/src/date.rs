@@ -114,3 +114,9 @@ mod tests {
         assert!(Date::parse("2023-05-15").unwrap() > Date::parse("2023-05-14").unwrap());
     }
 }
+
+impl serde::Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
