@@ -951,6 +951,26 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// The missing facts of a derived value: a yes/no value is traced for the facts that would
+    /// decide it; a number's missing inputs are read off its arithmetic.
+    fn value_missing(&self, e: &'a Expr, env: &mut Env<'a>, out: &mut Vec<String>) {
+        if self
+            .c
+            .infos
+            .get(e.info as usize)
+            .is_some_and(|i| i.ty == crate::schema::Type::Bool)
+        {
+            let mut nodes = Vec::new();
+            if self.truth(e, env, Some(&mut nodes)).is_ok() {
+                for n in &nodes {
+                    n.deciding_missing(out);
+                }
+            }
+            return;
+        }
+        self.missing_reads(e, env, out);
+    }
+
     /// Pointers of the missing facts a value expression reads.
     fn missing_reads(&self, e: &'a Expr, env: &mut Env<'a>, out: &mut Vec<String>) {
         match &e.kind {
@@ -961,7 +981,7 @@ impl<'a> Evaluator<'a> {
             }
             ExprKind::Value(i) => {
                 if let Some(v) = self.c.values.get(*i as usize) {
-                    self.missing_reads(&v.expr, &mut Env::default(), out);
+                    self.value_missing(&v.expr, &mut Env::default(), out);
                 }
             }
             ExprKind::Arith { lhs, rhs, .. } => {
@@ -976,7 +996,7 @@ impl<'a> Evaluator<'a> {
                     if let Some(f) = inner.frames.get_mut(usize::from(SELF) - 1) {
                         *f = frame;
                     }
-                    self.missing_reads(&v.expr, &mut inner, out);
+                    self.value_missing(&v.expr, &mut inner, out);
                 }
             }
             ExprKind::Sum {

@@ -111,12 +111,15 @@ pub struct LedgerReport {
 
 /// Province-level division codes (GB/T 2260): the first two digits of every valid region code.
 const PROVINCES: &[&str] = &[
-    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43", "44", "45", "46",
-    "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82",
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41",
+    "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71",
+    "81", "82",
 ];
 
 fn valid_region(code: &str) -> bool {
-    code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) && code.get(..2).is_some_and(|p| PROVINCES.contains(&p))
+    code.len() == 6
+        && code.bytes().all(|b| b.is_ascii_digit())
+        && code.get(..2).is_some_and(|p| PROVINCES.contains(&p))
 }
 
 /// Reads ledger records from JSON objects (e.g. CSV rows or DataFrame records); malformed ones
@@ -134,7 +137,12 @@ pub fn records_from_json(rows: &[Json]) -> (Vec<(usize, LedgerRecord)>, Vec<Reco
         };
         let id = text("id").unwrap_or_else(|| format!("#{row}"));
         let mut bad = |field: &str, what: String| {
-            problems.push(RecordProblem { row, id: id.clone(), kind: ProblemKind::InvalidField, message: format!("`{field}` {what}") });
+            problems.push(RecordProblem {
+                row,
+                id: id.clone(),
+                kind: ProblemKind::InvalidField,
+                message: format!("`{field}` {what}"),
+            });
         };
         let date = |k: &str, bad: &mut dyn FnMut(&str, String)| -> Result<Option<Date>, ()> {
             match text(k) {
@@ -158,11 +166,16 @@ pub fn records_from_json(rows: &[Json]) -> (Vec<(usize, LedgerRecord)>, Vec<Reco
             Some("inspection" | "监督检查" | "检查") => Ok(Some(Channel::Inspection)),
             Some("public_report" | "群众举报" | "举报") => Ok(Some(Channel::PublicReport)),
             Some(other) => {
-                bad("channel", format!("is not `self_report`, `inspection` or `public_report`: `{other}`"));
+                bad(
+                    "channel",
+                    format!("is not `self_report`, `inspection` or `public_report`: `{other}`"),
+                );
                 Err(())
             }
         };
-        let (Ok(found), Ok(deadline), Ok(rectified), Ok(signed_off), Ok(channel)) = (found, deadline, rectified, signed_off, channel) else {
+        let (Ok(found), Ok(deadline), Ok(rectified), Ok(signed_off), Ok(channel)) =
+            (found, deadline, rectified, signed_off, channel)
+        else {
             continue;
         };
         let Some(found) = found else {
@@ -206,29 +219,69 @@ struct Acc {
 }
 
 /// Computes the measures as of `as_of`. `problems` from reading the records are carried through.
-pub fn compute(records: &[(usize, LedgerRecord)], mut problems: Vec<RecordProblem>, as_of: Date) -> LedgerReport {
+pub fn compute(
+    records: &[(usize, LedgerRecord)],
+    mut problems: Vec<RecordProblem>,
+    as_of: Date,
+) -> LedgerReport {
     let stock_cutoff = Date::from_ymd(2024, 1, 1).unwrap_or(as_of);
     let (year, _, _) = as_of.ymd();
     let mut groups: BTreeMap<(Level, String, String), Acc> = BTreeMap::new();
     for (row, r) in records {
-        let mut problem = |kind: ProblemKind, message: String| problems.push(RecordProblem { row: *row, id: r.id.clone(), kind, message });
+        let mut problem = |kind: ProblemKind, message: String| {
+            problems.push(RecordProblem {
+                row: *row,
+                id: r.id.clone(),
+                kind,
+                message,
+            })
+        };
         if r.deadline.is_some_and(|d| d < r.found) {
-            problem(ProblemKind::DeadlineBeforeFound, format!("deadline {} is before the hazard was found on {}", r.deadline.map(|d| d.to_string()).unwrap_or_default(), r.found));
+            problem(
+                ProblemKind::DeadlineBeforeFound,
+                format!(
+                    "deadline {} is before the hazard was found on {}",
+                    r.deadline.map(|d| d.to_string()).unwrap_or_default(),
+                    r.found
+                ),
+            );
         }
         if r.rectified.is_some_and(|d| d < r.found) {
-            problem(ProblemKind::RectifiedBeforeFound, format!("rectified {} before it was found on {}", r.rectified.map(|d| d.to_string()).unwrap_or_default(), r.found));
+            problem(
+                ProblemKind::RectifiedBeforeFound,
+                format!(
+                    "rectified {} before it was found on {}",
+                    r.rectified.map(|d| d.to_string()).unwrap_or_default(),
+                    r.found
+                ),
+            );
         }
         match (r.rectified, r.signed_off) {
-            (None, Some(s)) => problem(ProblemKind::SignedOffWithoutRectification, format!("signed off on {s} but never rectified")),
-            (Some(rd), Some(s)) if s < rd => problem(ProblemKind::SignedOffBeforeRectification, format!("signed off on {s}, before rectification on {rd}")),
+            (None, Some(s)) => problem(
+                ProblemKind::SignedOffWithoutRectification,
+                format!("signed off on {s} but never rectified"),
+            ),
+            (Some(rd), Some(s)) if s < rd => problem(
+                ProblemKind::SignedOffBeforeRectification,
+                format!("signed off on {s}, before rectification on {rd}"),
+            ),
             _ => {}
         }
         let region_ok = valid_region(&r.region_code);
         if !region_ok {
-            problem(ProblemKind::UnknownRegionCode, format!("`{}` is not a six-digit administrative division code; counted nationally only", r.region_code));
+            problem(
+                ProblemKind::UnknownRegionCode,
+                format!(
+                    "`{}` is not a six-digit administrative division code; counted nationally only",
+                    r.region_code
+                ),
+            );
         }
         if r.found > as_of {
-            problem(ProblemKind::FoundAfterAsOf, format!("found on {}, after {as_of}", r.found));
+            problem(
+                ProblemKind::FoundAfterAsOf,
+                format!("found on {}, after {as_of}", r.found),
+            );
             continue;
         }
         let rectified = r.rectified.filter(|d| *d <= as_of);
@@ -250,7 +303,9 @@ pub fn compute(records: &[(usize, LedgerRecord)], mut problems: Vec<RecordProble
         }
         for (level, code) in keys {
             for sector in [r.sector.as_str(), "*"] {
-                let a = groups.entry((level, code.clone(), sector.to_string())).or_default();
+                let a = groups
+                    .entry((level, code.clone(), sector.to_string()))
+                    .or_default();
                 a.total += 1;
                 a.open += usize::from(open);
                 a.overdue += usize::from(overdue);
@@ -272,11 +327,20 @@ pub fn compute(records: &[(usize, LedgerRecord)], mut problems: Vec<RecordProble
                 0 => None,
                 n if n % 2 == 1 => a.days.get(n / 2).map(|d| d.to_string()),
                 n => match (a.days.get(n / 2 - 1), a.days.get(n / 2)) {
-                    (Some(x), Some(y)) => Some((Decimal::from(x + y) / Decimal::from(2)).normalize().to_string()),
+                    (Some(x), Some(y)) => Some(
+                        (Decimal::from(x + y) / Decimal::from(2))
+                            .normalize()
+                            .to_string(),
+                    ),
                     _ => None,
                 },
             };
-            let share = (a.rectified > 0).then(|| (Decimal::from(a.signed_off as u64) / Decimal::from(a.rectified as u64)).round_dp(4).normalize().to_string());
+            let share = (a.rectified > 0).then(|| {
+                (Decimal::from(a.signed_off as u64) / Decimal::from(a.rectified as u64))
+                    .round_dp(4)
+                    .normalize()
+                    .to_string()
+            });
             LedgerRow {
                 level,
                 region_code,
@@ -294,7 +358,11 @@ pub fn compute(records: &[(usize, LedgerRecord)], mut problems: Vec<RecordProble
         })
         .collect();
     problems.sort_by_key(|p| p.row);
-    LedgerReport { as_of: as_of.to_string(), rows, problems }
+    LedgerReport {
+        as_of: as_of.to_string(),
+        rows,
+        problems,
+    }
 }
 
 /// Reads and computes in one step.
@@ -313,7 +381,10 @@ mod tests {
     }
 
     fn row<'a>(r: &'a LedgerReport, level: Level, code: &str, sector: &str) -> &'a LedgerRow {
-        r.rows.iter().find(|x| x.level == level && x.region_code == code && x.sector == sector).unwrap()
+        r.rows
+            .iter()
+            .find(|x| x.level == level && x.region_code == code && x.sector == sector)
+            .unwrap()
     }
 
     fn records() -> Vec<Json> {
@@ -339,14 +410,28 @@ mod tests {
         let r = ledger(&records(), d("2025-06-30"));
         let nat = row(&r, Level::National, "000000", "*");
         // G is unreadable: listed, not counted. F counts nationally.
-        assert_eq!((nat.total, nat.open, nat.overdue, nat.pre_2024_open), (7, 5, 2, 1));
+        assert_eq!(
+            (nat.total, nat.open, nat.overdue, nat.pre_2024_open),
+            (7, 5, 2, 1)
+        );
         assert_eq!(nat.found_in_year, 6);
-        assert_eq!((nat.rectified, nat.signed_off, nat.signed_off_share.as_deref()), (2, 1, Some("0.5")));
+        assert_eq!(
+            (
+                nat.rectified,
+                nat.signed_off,
+                nat.signed_off_share.as_deref()
+            ),
+            (2, 1, Some("0.5"))
+        );
         assert_eq!(nat.median_days_to_rectify.as_deref(), Some("20.5"));
         let county = row(&r, Level::County, "320583", "*");
         assert_eq!((county.total, county.open, county.overdue), (3, 2, 2));
         let city = row(&r, Level::City, "320500", "*");
-        assert_eq!((city.total, city.open, city.overdue), (4, 3, 2), "C's deadline equals as_of: not overdue");
+        assert_eq!(
+            (city.total, city.open, city.overdue),
+            (4, 3, 2),
+            "C's deadline equals as_of: not overdue"
+        );
         let province = row(&r, Level::Province, "320000", "化工");
         assert_eq!(province.total, 1);
         assert!(!r.rows.iter().any(|x| x.region_code.starts_with("99")));
@@ -355,7 +440,8 @@ mod tests {
     #[test]
     fn bad_records_are_reported_not_dropped() {
         let r = ledger(&records(), d("2025-06-30"));
-        let kinds: Vec<(&str, ProblemKind)> = r.problems.iter().map(|p| (p.id.as_str(), p.kind)).collect();
+        let kinds: Vec<(&str, ProblemKind)> =
+            r.problems.iter().map(|p| (p.id.as_str(), p.kind)).collect();
         assert!(kinds.contains(&("E", ProblemKind::SignedOffWithoutRectification)));
         assert!(kinds.contains(&("F", ProblemKind::UnknownRegionCode)));
         assert!(kinds.contains(&("G", ProblemKind::InvalidField)));
@@ -364,9 +450,17 @@ mod tests {
 
     #[test]
     fn rectification_after_as_of_is_still_open() {
-        let r = ledger(&[json!({"id": "X", "region_code": "110101", "sector": "s", "found": "2025-01-01", "rectified": "2025-07-01"})], d("2025-06-30"));
+        let r = ledger(
+            &[
+                json!({"id": "X", "region_code": "110101", "sector": "s", "found": "2025-01-01", "rectified": "2025-07-01"}),
+            ],
+            d("2025-06-30"),
+        );
         assert_eq!(row(&r, Level::National, "000000", "*").open, 1);
         // Municipality district codes roll up to the province without a city row of zeros.
-        assert!(r.rows.iter().any(|x| x.level == Level::City && x.region_code == "110100"));
+        assert!(r
+            .rows
+            .iter()
+            .any(|x| x.level == Level::City && x.region_code == "110100"));
     }
 }
