@@ -299,19 +299,39 @@ fn run(cli: Cli) -> Result<u8, String> {
             }
             Ok(u8::from(check && changed > 0))
         }
-        Command::Ledger { csv, as_of, all, format } => {
-            let mut reader = ::csv::Reader::from_path(&csv).map_err(|e| format!("cannot read `{}`: {e}", csv.display()))?;
-            let headers = reader.headers().map_err(|e| format!("`{}`: {e}", csv.display()))?.clone();
+        Command::Ledger {
+            csv,
+            as_of,
+            all,
+            format,
+        } => {
+            let mut reader = ::csv::Reader::from_path(&csv)
+                .map_err(|e| format!("cannot read `{}`: {e}", csv.display()))?;
+            let headers = reader
+                .headers()
+                .map_err(|e| format!("`{}`: {e}", csv.display()))?
+                .clone();
             let mut rows = Vec::new();
             for (i, rec) in reader.records().enumerate() {
                 let rec = rec.map_err(|e| format!("`{}` row {}: {e}", csv.display(), i + 2))?;
-                let obj: serde_json::Map<String, serde_json::Value> =
-                    headers.iter().zip(rec.iter()).map(|(h, v)| (h.trim().to_string(), serde_json::Value::String(v.to_string()))).collect();
+                let obj: serde_json::Map<String, serde_json::Value> = headers
+                    .iter()
+                    .zip(rec.iter())
+                    .map(|(h, v)| {
+                        (
+                            h.trim().to_string(),
+                            serde_json::Value::String(v.to_string()),
+                        )
+                    })
+                    .collect();
                 rows.push(serde_json::Value::Object(obj));
             }
             let report = yinhuan::ledger::ledger(&rows, date(&as_of)?);
             match format {
-                Format::Json => println!("{}", serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?),
+                Format::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
+                ),
                 _ => print!("{}", render::ledger(&report, all)),
             }
             Ok(u8::from(!report.problems.is_empty()) * 2)

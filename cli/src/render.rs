@@ -348,7 +348,17 @@ pub fn ledger(r: &yinhuan::ledger::LedgerReport, all: bool) -> String {
     let _ = writeln!(
         out,
         "{:<9} {:<7} {:<12} {:>6} {:>6} {:>8} {:>9} {:>8} {:>10} {:>9} {:>11}",
-        "level", "region", "sector", "total", "open", "overdue", "pre-2024", "in year", "rectified", "signed %", "median days"
+        "level",
+        "region",
+        "sector",
+        "total",
+        "open",
+        "overdue",
+        "pre-2024",
+        "in year",
+        "rectified",
+        "signed %",
+        "median days"
     );
     for row in &r.rows {
         if !all && (row.sector != "*" || matches!(row.level, Level::City | Level::County)) {

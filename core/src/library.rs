@@ -274,6 +274,29 @@ impl Library {
             }
             v
         };
+        // An edition in force on `as_of` that no encoded standard covers: a later edition is encoded,
+        // but the one it replaced (in force then) is not. Say so rather than report nothing.
+        if opts.standards.is_empty() {
+            for s in &self.c.standards {
+                if opts.as_of >= s.valid_from {
+                    continue;
+                }
+                for old in s
+                    .supersedes
+                    .iter()
+                    .filter(|o| self.standard_index(o).is_err())
+                {
+                    notices.push(Notice {
+                        code: "N005",
+                        standard: old.clone(),
+                        message: format!(
+                            "on {} the edition in force was `{old}`, which is not encoded; `{}` replaces it from {}",
+                            opts.as_of, s.id, s.valid_from
+                        ),
+                    });
+                }
+            }
+        }
         for i in requested {
             let Some(s) = self.c.standards.get(i) else {
                 continue;
@@ -537,18 +560,30 @@ impl Library {
                         finding.citations.push(citation.clone());
                     }
                 }
-                // Only the outermost instances name the entities that made the rule fire.
+                // The innermost entities name what made the rule fire; their names carry their
+                // ancestors' (e.g. "LNG应急气源站 › BOG压缩机房").
                 finding.instances.dedup();
                 let all = finding.instances.clone();
-                finding.instances.retain(|i| {
-                    i.path.is_empty() || {
-                        !all.iter().any(|o| {
-                            !o.path.is_empty()
-                                && o.path != i.path
-                                && i.path.starts_with(&format!("{}/", o.path))
-                        })
+                let inside = |outer: &Instance, inner: &Instance| {
+                    !outer.path.is_empty()
+                        && outer.path != inner.path
+                        && inner.path.starts_with(&format!("{}/", outer.path))
+                };
+                finding
+                    .instances
+                    .retain(|i| i.path.is_empty() || !all.iter().any(|o| inside(i, o)));
+                for i in &mut finding.instances {
+                    let mut names: Vec<&str> = all
+                        .iter()
+                        .filter(|o| inside(o, i))
+                        .filter_map(|o| o.name.as_deref())
+                        .collect();
+                    if names.is_empty() {
+                        continue;
                     }
-                });
+                    names.extend(i.name.as_deref());
+                    i.name = Some(names.join(" › "));
+                }
             }
         }
         if opts.explain {

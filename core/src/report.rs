@@ -200,7 +200,8 @@ pub struct StandardInfo {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Notice {
     /// `N001` edition in force not encoded; `N002` edition in force partly encoded;
-    /// `N003` superseded edition applied on request; `N004` edition applied outside its dates.
+    /// `N003` superseded edition applied on request; `N004` edition applied outside its dates;
+    /// `N005` the edition in force on `as_of` predates every encoded edition and is not encoded.
     pub code: &'static str,
     pub standard: String,
     pub message: String,

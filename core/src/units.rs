@@ -19,6 +19,7 @@ pub enum Dimension {
     Voltage,
     Power,
     Speed,
+    Angle,
 }
 
 impl Dimension {
@@ -46,6 +47,7 @@ impl Dimension {
             Dimension::Voltage => "kV",
             Dimension::Power => "kW",
             Dimension::Speed => "m/s",
+            Dimension::Angle => "deg",
         };
         UNITS.iter().find(|u| u.name == name).unwrap_or(&PASCAL)
     }
@@ -66,6 +68,7 @@ impl fmt::Display for Dimension {
             Dimension::Voltage => "voltage",
             Dimension::Power => "power",
             Dimension::Speed => "speed",
+            Dimension::Angle => "angle",
         };
         f.write_str(s)
     }
@@ -135,6 +138,7 @@ pub static UNITS: &[Unit] = &[
     unit!("kW", Power, 1000, 0),
     unit!("MW", Power, 1_000_000, 0),
     unit!("m/s", Speed, 1, 0),
+    unit!("deg", Angle, 1, 0),
     // 1 km/h = 1000/3600 m/s; kept as an exact ratio by dividing at conversion time is not possible
     // with a single factor, so km/h is stored with 28 digits of precision.
     Unit {
@@ -149,6 +153,7 @@ pub fn lookup(name: &str) -> Option<&'static Unit> {
     let name = match name {
         "人" => "persons",
         "℃" => "degC",
+        "°" => "deg",
         "吨" => "t",
         "千克" => "kg",
         "米" => "m",

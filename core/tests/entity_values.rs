@@ -56,6 +56,10 @@ rule U-2 "R 不小于 100（一级）" {
   cites "4.3" provenance confirmed
   hazard when any u in units: u.r >= 100
 }
+rule U-3 "单种物质超过临界量" {
+  cites "示例" provenance confirmed
+  hazard when any u in units: any x in u.substances: x.q > x.threshold
+}
 test "S 恰为 1" {
   as_of 2024-01-01
   facts { "units": [{ "name": "罐区", "exposed": 10, "substances": [
@@ -162,4 +166,15 @@ fn an_unknown_exposure_leaves_r_unknown_and_its_grade_too() {
         "R = 2.0 × 2 × 50 = 200"
     );
     assert_eq!(r.finding("U-2").unwrap().outcome, Outcome::Hazard);
+}
+
+#[test]
+fn findings_name_the_innermost_entity_with_its_ancestors() {
+    let r = eval(json!([{ "name": "罐区", "substances": [
+        { "name": "甲苯", "category": "flammable", "q": "1 t", "threshold": "500 t" },
+        { "name": "氯气", "category": "toxic", "q": "6 t", "threshold": "5 t" } ] }]));
+    let f = r.finding("U-3").unwrap();
+    assert_eq!(f.instances.len(), 1);
+    assert_eq!(f.instances[0].path, "/units/0/substances/1");
+    assert_eq!(f.instances[0].name.as_deref(), Some("罐区 › 氯气"));
 }

@@ -99,6 +99,12 @@ fn civil_from_days(days: i32) -> (i32, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
+impl serde::Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,11 +118,5 @@ mod tests {
         assert!(Date::parse("2023-13-01").is_none());
         assert_eq!(Date::parse("1970-01-01").unwrap().days(), 0);
         assert!(Date::parse("2023-05-15").unwrap() > Date::parse("2023-05-14").unwrap());
-    }
-}
-
-impl serde::Serialize for Date {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
     }
 }

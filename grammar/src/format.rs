@@ -569,7 +569,11 @@ impl Formatter<'_> {
             }
             Expr::Not(inner) if !contains_cases(inner) || min_prec <= 3 => {
                 out.push_str("not ");
-                let min = if matches!(inner.node, Expr::Quant { .. }) { 9 } else { 3 };
+                let min = if matches!(inner.node, Expr::Quant { .. }) {
+                    9
+                } else {
+                    3
+                };
                 self.block(out, inner, indent, min, last);
             }
             _ => out.push_str(&inline),
@@ -691,7 +695,19 @@ fn write_expr(out: &mut String, e: &Node<Expr>, min_prec: u8, last: bool) {
         Expr::Not(x) => {
             out.push_str("not ");
             // `not (any …: …)` reads better than `not any …: …`, though both parse alike.
-            let min = if matches!(x.node, Expr::Quant { .. } | Expr::Sum { .. } | Expr::Count { filter: Some(_), .. }) { 9 } else { 3 };
+            let min = if matches!(
+                x.node,
+                Expr::Quant { .. }
+                    | Expr::Sum { .. }
+                    | Expr::Count {
+                        filter: Some(_),
+                        ..
+                    }
+            ) {
+                9
+            } else {
+                3
+            };
             write_expr(out, x, min, last);
         }
         Expr::Compare { op, lhs, rhs } => {

@@ -7,13 +7,30 @@ use yinhuan::Library;
 fn every_standard_test_case_passes() {
     let lib = Library::embedded().unwrap();
     let results = lib.run_tests(&|_| true);
-    assert!(results.len() > 300, "expected the standards' test cases, found {}", results.len());
+    assert!(
+        results.len() > 300,
+        "expected the standards' test cases, found {}",
+        results.len()
+    );
     let failed: Vec<String> = results
         .iter()
         .filter(|r| !r.passed())
-        .map(|r| format!("{} ({}:{}): {}", r.name, r.file, r.line, r.failures.join("; ")))
+        .map(|r| {
+            format!(
+                "{} ({}:{}): {}",
+                r.name,
+                r.file,
+                r.line,
+                r.failures.join("; ")
+            )
+        })
         .collect();
-    assert!(failed.is_empty(), "{} failing cases:\n{}", failed.len(), failed.join("\n"));
+    assert!(
+        failed.is_empty(),
+        "{} failing cases:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
 }
 
 #[test]
@@ -45,7 +62,12 @@ fn every_rule_has_positive_negative_and_undetermined_cases() {
         .iter()
         .filter_map(|r| {
             let s = seen.get(r.id.as_str()).copied().unwrap_or_default();
-            let lacks: Vec<&str> = ["hazard", "clear", "undetermined"].iter().zip(s).filter(|(_, has)| !has).map(|(n, _)| *n).collect();
+            let lacks: Vec<&str> = ["hazard", "clear", "undetermined"]
+                .iter()
+                .zip(s)
+                .filter(|(_, has)| !has)
+                .map(|(n, _)| *n)
+                .collect();
             (!lacks.is_empty()).then(|| format!("{}: no {} case", r.id, lacks.join("/")))
         })
         .collect();
@@ -60,8 +82,10 @@ fn the_examples_are_valid_facts() {
     for e in std::fs::read_dir(dir).unwrap().flatten() {
         let p = e.path();
         if p.extension().is_some_and(|x| x == "json") {
-            let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
-            lib.facts(&v).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            let v: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+            lib.facts(&v)
+                .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
             n += 1;
         }
     }
