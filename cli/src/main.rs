@@ -5,6 +5,7 @@
 //! test failed); 2 no hazard found but some rules undetermined; 3 invalid input (facts, rule
 //! sources, arguments).
 
+mod batch;
 mod render;
 
 use std::io::{IsTerminal, Read};
@@ -54,6 +55,19 @@ enum Command {
         /// Show the explanation of every rule, not only of hazards and undetermined rules.
         #[arg(long)]
         all: bool,
+    },
+    /// Evaluate many enterprises: NDJSON (one facts object per line) or CSV (one fact per column) in,
+    /// NDJSON out (one line per record: hazards, undetermined rules, or the error), on every core.
+    Batch {
+        /// Input file (`.ndjson`/`.jsonl` or `.csv`), or - for NDJSON on standard input.
+        input: PathBuf,
+        #[arg(long)]
+        as_of: Option<String>,
+        #[arg(long = "standard", value_name = "ID")]
+        standards: Vec<String>,
+        /// Worker threads (default: one per core).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
     },
     /// Run the tests written beside the rule files (all, or those under PATHS).
     Test {
@@ -189,6 +203,17 @@ fn run(cli: Cli) -> Result<u8, String> {
             } else {
                 0
             })
+        }
+        Command::Batch {
+            input,
+            as_of,
+            standards,
+            threads,
+        } => {
+            let lib = load(&cli.standards_dir)?;
+            let mut opts = EvaluateOptions::new(date(&as_of)?);
+            opts.standards = standards;
+            batch::run(&lib, &input, &opts, threads)
         }
         Command::Test { paths, format } => {
             // Tests run against the rule files on disk when there is a standards folder here.

@@ -41,33 +41,76 @@ pub struct BatchOutput {
 }
 
 impl Library {
+    /// The (standard, rule, applied outside its dates) triples a batch evaluates, in report order.
+    fn planned(&self, opts: &EvaluateOptions) -> Result<Vec<(usize, usize, bool)>, Error> {
+        let (plan, _) = self.plan(opts)?;
+        let c = self.compiled();
+        Ok(plan
+            .iter()
+            .flat_map(|(si, off)| {
+                c.standards
+                    .get(*si)
+                    .into_iter()
+                    .flat_map(move |s| s.rules.iter().map(move |r| (*si, *r as usize, *off)))
+            })
+            .collect())
+    }
+
     /// The rule columns a batch with these options produces.
     pub fn batch_rules(&self, opts: &EvaluateOptions) -> Result<Vec<BatchRule>, Error> {
         let c = self.compiled();
-        let report = self.evaluate(
-            &Facts::empty(),
-            &EvaluateOptions {
-                explain: false,
-                ..opts.clone()
-            },
-        )?;
-        Ok(report
-            .findings
-            .iter()
-            .filter_map(|f| {
-                let r = c.rules.iter().find(|r| r.id == f.rule)?;
+        Ok(self
+            .planned(opts)?
+            .into_iter()
+            .filter_map(|(si, ri, off)| {
+                let (s, r) = (c.standards.get(si)?, c.rules.get(ri)?);
                 Some(BatchRule {
-                    standard: f.standard.clone(),
+                    standard: s.id.clone(),
                     rule: r.id.clone(),
                     title: r.title.clone(),
                     citations: r.citations.clone(),
-                    superseded: f.superseded,
+                    superseded: off,
                 })
             })
             .collect())
     }
 
-    /// Evaluates one record for a batch.
+    fn cells(
+        &self,
+        facts: &Facts,
+        planned: &[(usize, usize, bool)],
+        opts: &EvaluateOptions,
+    ) -> Result<Vec<BatchCell>, Error> {
+        let c = self.compiled();
+        let mut out = Vec::with_capacity(planned.len());
+        for (si, ri, off) in planned {
+            let (Some(s), Some(rule)) = (c.standards.get(*si), c.rules.get(*ri)) else {
+                continue;
+            };
+            let outcome = self.outcome(s, rule, facts, opts.as_of)?;
+            // Only hazards (for added citations) and undetermined rules (for their missing facts)
+            // are traced; every other cell costs one allocation-free evaluation.
+            let cell = if matches!(outcome, Outcome::Hazard | Outcome::Undetermined) {
+                let f = self.evaluate_rule(s, rule, facts, opts, *off)?;
+                let base = rule.citations.len();
+                BatchCell {
+                    outcome: f.outcome,
+                    extra_citations: f.citations.into_iter().skip(base).collect(),
+                    missing: f.missing,
+                }
+            } else {
+                BatchCell {
+                    outcome,
+                    extra_citations: Vec::new(),
+                    missing: Vec::new(),
+                }
+            };
+            out.push(cell);
+        }
+        Ok(out)
+    }
+
+    /// Evaluates one record for a batch: one cell per rule of `batch_rules`.
     pub fn evaluate_cells(
         &self,
         facts: &Facts,
@@ -77,25 +120,8 @@ impl Library {
             explain: false,
             ..opts.clone()
         };
-        let report = self.evaluate(facts, &opts)?;
-        Ok(report
-            .findings
-            .into_iter()
-            .map(|f| {
-                let base = self
-                    .compiled()
-                    .rules
-                    .iter()
-                    .find(|r| r.id == f.rule)
-                    .map(|r| r.citations.len())
-                    .unwrap_or(0);
-                BatchCell {
-                    outcome: f.outcome,
-                    extra_citations: f.citations.into_iter().skip(base).collect(),
-                    missing: f.missing,
-                }
-            })
-            .collect())
+        let planned = self.planned(&opts)?;
+        self.cells(facts, &planned, &opts)
     }
 
     /// Evaluates JSON records in parallel; `threads` 0 means one per core.
@@ -105,12 +131,34 @@ impl Library {
         opts: &EvaluateOptions,
         threads: usize,
     ) -> Result<BatchOutput, Error> {
-        let rules = self.batch_rules(opts)?;
+        let opts = EvaluateOptions {
+            explain: false,
+            ..opts.clone()
+        };
+        let rules = self.batch_rules(&opts)?;
+        let planned = self.planned(&opts)?;
         let one = |j: &Json| -> BatchRecord {
             let facts = self.facts(j)?;
-            self.evaluate_cells(&facts, opts)
+            self.cells(&facts, &planned, &opts)
         };
         let records = parallel_map(records, threads, one);
+        Ok(BatchOutput { rules, records })
+    }
+
+    /// Evaluates already-parsed facts in parallel.
+    pub fn evaluate_facts_batch(
+        &self,
+        records: &[Facts],
+        opts: &EvaluateOptions,
+        threads: usize,
+    ) -> Result<BatchOutput, Error> {
+        let opts = EvaluateOptions {
+            explain: false,
+            ..opts.clone()
+        };
+        let rules = self.batch_rules(&opts)?;
+        let planned = self.planned(&opts)?;
+        let records = parallel_map(records, threads, |f| self.cells(f, &planned, &opts));
         Ok(BatchOutput { rules, records })
     }
 }

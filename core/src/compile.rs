@@ -352,12 +352,24 @@ pub fn compile(sources: &[Source]) -> Result<Compiled, CompileError> {
             }
         }
     }
+    // Derived values may use each other in any file order: check those whose names all resolve,
+    // then retry the rest, until a round makes no progress (what remains is reported: an unknown
+    // name or a cycle).
     let mut entity_values: EntityValues = IndexMap::new();
+    let mut pending: Vec<(&Parsed<'_>, &ast::ValueDecl)> = Vec::new();
     for p in &parsed {
-        let standard = p.standard.as_ref().and_then(|s| std_index.get(s).copied());
         for item in &p.file.items {
-            let Item::Value(v) = &item.node else { continue };
+            if let Item::Value(v) = &item.node {
+                pending.push((p, v));
+            }
+        }
+    }
+    loop {
+        let mut progress = false;
+        let mut failed: Vec<(&Parsed<'_>, &ast::ValueDecl, Vec<Diagnostic>)> = Vec::new();
+        for (p, v) in std::mem::take(&mut pending) {
             let (name, text) = (&p.source.name, &p.source.text);
+            let standard = p.standard.as_ref().and_then(|s| std_index.get(s).copied());
             let entity = match &v.entity {
                 None => None,
                 Some(e) => match c.schema.entity_index.get(&e.node) {
@@ -374,6 +386,7 @@ pub fn compile(sources: &[Source]) -> Result<Compiled, CompileError> {
                     }
                 },
             };
+            let mut scratch = Vec::new();
             let mut ck = Checker::new(
                 &c.schema,
                 &values,
@@ -381,14 +394,17 @@ pub fn compile(sources: &[Source]) -> Result<Compiled, CompileError> {
                 &entity_values,
                 name,
                 text,
-                &mut diags,
+                &mut scratch,
                 &mut c.infos,
             );
             ck.self_entity = entity;
-            let Some((expr, ty)) = ck.expr(&v.expr) else {
+            let checked = ck.expr(&v.expr);
+            let nonneg = checked.as_ref().is_some_and(|(e, _)| ck.nonneg(e));
+            let Some((expr, ty)) = checked else {
+                failed.push((p, v, scratch));
                 continue;
             };
-            let nonneg = ck.nonneg(&expr);
+            progress = true;
             let unit = c
                 .infos
                 .get(expr.info as usize)
@@ -450,6 +466,16 @@ pub fn compile(sources: &[Source]) -> Result<Compiled, CompileError> {
                 unit,
             });
         }
+        if failed.is_empty() {
+            break;
+        }
+        if !progress {
+            for (_, _, d) in failed {
+                diags.extend(d);
+            }
+            break;
+        }
+        pending = failed.into_iter().map(|(p, v, _)| (p, v)).collect();
     }
 
     // Pass 4: standard scopes and citations, rules, gaps and tests.

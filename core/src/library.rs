@@ -241,7 +241,7 @@ impl Library {
     }
 
     /// Which editions to evaluate, whether each is applied outside its dates, and the notices.
-    fn plan(&self, opts: &EvaluateOptions) -> Result<Plan, RequestError> {
+    pub(crate) fn plan(&self, opts: &EvaluateOptions) -> Result<Plan, RequestError> {
         let mut chosen: Vec<(usize, bool)> = Vec::new();
         let mut notices = Vec::new();
         let push = |chosen: &mut Vec<(usize, bool)>, i: usize, off: bool| {
@@ -479,7 +479,7 @@ impl Library {
         })
     }
 
-    fn evaluate_rule(
+    pub(crate) fn evaluate_rule(
         &self,
         s: &StandardDef,
         rule: &RuleDef,

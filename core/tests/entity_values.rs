@@ -178,3 +178,40 @@ fn findings_name_the_innermost_entity_with_its_ancestors() {
     assert_eq!(f.instances[0].path, "/units/0/substances/1");
     assert_eq!(f.instances[0].name.as_deref(), Some("罐区 › 氯气"));
 }
+
+#[test]
+fn values_may_use_values_declared_later_and_cycles_are_reported() {
+    let later = "part of demo\nvalue a \"A\" = b + 1\nvalue b \"B\" = 2\nrule V-1 \"a\" {\n  cites \"x\" provenance confirmed\n  hazard when a == 3\n}\n";
+    let lib = Library::from_sources(&[
+        Source {
+            name: "schema.yh".into(),
+            text: SRC.into(),
+        },
+        Source {
+            name: "v.yh".into(),
+            text: later.into(),
+        },
+    ])
+    .unwrap();
+    let r = lib
+        .evaluate_json(
+            &json!({}),
+            &EvaluateOptions::new(Date::parse("2024-01-01").unwrap()),
+        )
+        .unwrap();
+    assert_eq!(r.finding("V-1").unwrap().outcome, Outcome::Hazard);
+    let cycle = "part of demo\nvalue a \"A\" = b + 1\nvalue b \"B\" = a + 1\n";
+    let err = Library::from_sources(&[
+        Source {
+            name: "schema.yh".into(),
+            text: SRC.into(),
+        },
+        Source {
+            name: "v.yh".into(),
+            text: cycle.into(),
+        },
+    ])
+    .unwrap_err();
+    assert_eq!(err.diagnostics.len(), 2, "{err}");
+    assert!(err.diagnostics.iter().all(|d| d.code == "E0201"));
+}
