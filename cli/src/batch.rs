@@ -45,7 +45,10 @@ pub fn run(
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let (mut done, mut hazards, mut undetermined, mut errors) = (0usize, 0usize, 0usize, 0usize);
-    let mut flush = |chunk: &mut Vec<Value>, out: &mut dyn Write| -> Result<(), String> {
+    let mut flush = |chunk: &mut Vec<Value>,
+                     invalid: &mut std::collections::HashMap<usize, String>,
+                     out: &mut dyn Write|
+     -> Result<(), String> {
         let batch = lib
             .evaluate_batch(chunk, opts, threads)
             .map_err(|e| format!("error[{}]: {e}", e.code()))?;
@@ -54,6 +57,12 @@ pub fn run(
             line.insert("record".into(), json!(done + i));
             if let Some(id) = facts.get("id").filter(|v| !v.is_null()) {
                 line.insert("id".into(), id.clone());
+            }
+            if let Some(message) = invalid.get(&i) {
+                errors += 1;
+                line.insert("error".into(), json!({"code": "E0300", "message": message}));
+                writeln!(out, "{}", Value::Object(line)).map_err(|e| e.to_string())?;
+                continue;
             }
             match rec {
                 Ok(cells) => {
@@ -90,12 +99,14 @@ pub fn run(
         }
         done += chunk.len();
         chunk.clear();
+        invalid.clear();
         if progress {
             eprint!("\r{done} records, {hazards} with hazards, {undetermined} undetermined, {errors} rejected");
         }
         Ok(())
     };
     let mut chunk = Vec::with_capacity(CHUNK);
+    let mut invalid: std::collections::HashMap<usize, String> = std::collections::HashMap::new();
     if is_csv {
         let mut reader = csv::Reader::from_path(input)
             .map_err(|e| format!("cannot read `{}`: {e}", input.display()))?;
@@ -110,7 +121,7 @@ pub fn run(
                 .collect();
             chunk.push(Value::Object(obj));
             if chunk.len() == CHUNK {
-                flush(&mut chunk, &mut out)?;
+                flush(&mut chunk, &mut invalid, &mut out)?;
             }
         }
     } else {
@@ -133,12 +144,12 @@ pub fn run(
                 ),
             );
             if chunk.len() == CHUNK {
-                flush(&mut chunk, &mut out)?;
+                flush(&mut chunk, &mut invalid, &mut out)?;
             }
         }
     }
     if !chunk.is_empty() {
-        flush(&mut chunk, &mut out)?;
+        flush(&mut chunk, &mut invalid, &mut out)?;
     }
     out.flush().map_err(|e| e.to_string())?;
     if progress {
