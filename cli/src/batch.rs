@@ -138,11 +138,16 @@ pub fn run(
                 continue;
             }
             // A line that is not JSON still gets its own output line, with the error.
-            chunk.push(
-                serde_json::from_str(&line).unwrap_or_else(
-                    |e| json!({ "__invalid_json__": format!("line {}: {e}", n + 1) }),
-                ),
-            );
+            match serde_json::from_str(&line) {
+                Ok(v) => chunk.push(v),
+                Err(e) => {
+                    invalid.insert(
+                        chunk.len(),
+                        format!("line {} is not valid JSON: {e}", n + 1),
+                    );
+                    chunk.push(Value::Null);
+                }
+            }
             if chunk.len() == CHUNK {
                 flush(&mut chunk, &mut invalid, &mut out)?;
             }
