@@ -897,6 +897,9 @@ impl<'a> Checker<'a> {
         let result = match (op, lt, rt) {
             (ArithOp::Sub, Type::Date, Type::Date) => Some(time),
             (ArithOp::Add | ArithOp::Sub, Type::Date, t) if t == time => Some(Type::Date),
+            (ArithOp::Add | ArithOp::Sub, Type::Date, Type::Quantity(Dimension::Calendar)) => {
+                Some(Type::Date)
+            }
             (ArithOp::Add | ArithOp::Sub, Type::Quantity(a), Type::Quantity(b)) if a == b => {
                 Some(lt)
             }

@@ -716,6 +716,16 @@ impl<'a> Evaluator<'a> {
         })
     }
 
+    /// Whether the right operand of an arithmetic expression is calendar time (`2 years`).
+    fn calendar_rhs(&self, e: &Expr) -> bool {
+        match &e.kind {
+            ExprKind::Arith { rhs, .. } => self.c.infos.get(rhs.info as usize).is_some_and(|i| {
+                i.ty == crate::schema::Type::Quantity(crate::units::Dimension::Calendar)
+            }),
+            _ => false,
+        }
+    }
+
     fn arith(&self, op: ArithOp, l: Val<'a>, r: Val<'a>, e: &Expr) -> R<Val<'a>> {
         let num = |v: Val<'a>| match v {
             Val::Num(n) => Some(n),
@@ -727,6 +737,13 @@ impl<'a> Evaluator<'a> {
             (Val::Date(a), Val::Date(b)) => Val::Num(
                 Decimal::from(i64::from(a.days()) - i64::from(b.days())) * Decimal::from(DAY),
             ),
+            (Val::Date(a), other) if self.calendar_rhs(e) => match num(other).map(|m| m.trunc()) {
+                Some(months) => {
+                    let months = i64::try_from(months).map_err(|_| self.overflow())?;
+                    Val::Date(a.add_months(if op == ArithOp::Sub { -months } else { months }))
+                }
+                None => Val::Unknown,
+            },
             (Val::Date(a), other) => match num(other) {
                 Some(secs) => {
                     let days = (secs / Decimal::from(DAY)).floor();

@@ -20,6 +20,8 @@ pub enum Dimension {
     Power,
     Speed,
     Angle,
+    /// Calendar months: added to a date, they move it by whole months, not by a number of days.
+    Calendar,
 }
 
 impl Dimension {
@@ -48,6 +50,7 @@ impl Dimension {
             Dimension::Power => "kW",
             Dimension::Speed => "m/s",
             Dimension::Angle => "deg",
+            Dimension::Calendar => "months",
         };
         UNITS.iter().find(|u| u.name == name).unwrap_or(&PASCAL)
     }
@@ -69,6 +72,7 @@ impl fmt::Display for Dimension {
             Dimension::Power => "power",
             Dimension::Speed => "speed",
             Dimension::Angle => "angle",
+            Dimension::Calendar => "calendar time",
         };
         f.write_str(s)
     }
@@ -139,6 +143,8 @@ pub static UNITS: &[Unit] = &[
     unit!("MW", Power, 1_000_000, 0),
     unit!("m/s", Speed, 1, 0),
     unit!("deg", Angle, 1, 0),
+    unit!("months", Calendar, 1, 0),
+    unit!("years", Calendar, 12, 0),
     // 1 km/h = 1000/3600 m/s; kept as an exact ratio by dividing at conversion time is not possible
     // with a single factor, so km/h is stored with 28 digits of precision.
     Unit {

@@ -22,6 +22,10 @@ rule D-Q "每季度至少检查一次" {
   cites "任务一" provenance confirmed
   hazard when any q in periods(quarter, duty_start, as_of): not (any c in checks: c.date in q)
 }
+rule D-Y "检测超过两年" {
+  cites "任务三" provenance confirmed
+  hazard when any c in checks: as_of > c.date + 2 years
+}
 rule D-M "每月至少检查一次" {
   cites "任务二" provenance confirmed
   hazard when any m in periods(month, duty_start, as_of): all c in checks: c.date not in m
@@ -122,5 +126,35 @@ fn an_unknown_start_or_check_date_is_undetermined() {
     assert_eq!(
         (f.outcome, f.missing.clone()),
         (Outcome::Undetermined, vec!["/checks/1/date".to_string()])
+    );
+}
+
+#[test]
+fn calendar_years_and_months_move_dates_by_the_calendar() {
+    // 2022-02-28 + 2 years = 2024-02-28: overdue from 2024-02-29, not on the day itself.
+    let r = eval(
+        json!({"duty_start": "2024-01-01", "checks": dates(&["2022-02-28"])}),
+        "2024-02-28",
+    );
+    assert_eq!(r.finding("D-Y").unwrap().outcome, Outcome::Clear);
+    let r = eval(
+        json!({"duty_start": "2024-01-01", "checks": dates(&["2022-02-28"])}),
+        "2024-02-29",
+    );
+    assert_eq!(r.finding("D-Y").unwrap().outcome, Outcome::Hazard);
+    // A leap day plus one year falls on the last day of February.
+    assert_eq!(
+        Date::parse("2024-02-29")
+            .unwrap()
+            .add_months(12)
+            .to_string(),
+        "2025-02-28"
+    );
+    assert_eq!(
+        Date::parse("2024-08-31")
+            .unwrap()
+            .add_months(-6)
+            .to_string(),
+        "2024-02-29"
     );
 }

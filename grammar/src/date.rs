@@ -48,6 +48,17 @@ impl Date {
         civil_from_days(self.days)
     }
 
+    /// The date `n` calendar months later (earlier for negative `n`); a day past the end of the
+    /// target month becomes its last day (2024-02-29 + 12 months = 2025-02-28).
+    pub fn add_months(self, n: i64) -> Date {
+        let (y, m, d) = self.ymd();
+        let total = i64::from(y) * 12 + i64::from(m) - 1 + n;
+        let year = total.div_euclid(12).clamp(1, 9999) as i32;
+        let month = (total.rem_euclid(12) + 1) as u32;
+        let day = d.min(days_in_month(year, month));
+        Date::from_ymd(year, month, day).unwrap_or(self)
+    }
+
     /// The date `n` days later (earlier for negative `n`), saturating at the representable range.
     pub fn add_days(self, n: i64) -> Date {
         let days = (i64::from(self.days) + n).clamp(i64::from(i32::MIN), i64::from(i32::MAX));

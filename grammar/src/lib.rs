@@ -16,4 +16,6 @@ pub mod format;
 pub mod parser;
 
 pub use date::Date;
-pub use parser::{parse, ParseError, ParseErrorKind, MAX_NESTING, MAX_SOURCE_BYTES};
+pub use parser::{
+    parse, ParseError, ParseErrorKind, MAX_EXPR_DEPTH, MAX_IDENT_LEN, MAX_NESTING, MAX_SOURCE_BYTES,
+};

@@ -17,6 +17,10 @@ struct YhParser;
 pub const MAX_SOURCE_BYTES: usize = 4 * 1024 * 1024;
 /// Deepest accepted nesting of brackets and braces.
 pub const MAX_NESTING: usize = 64;
+/// Deepest accepted expression tree (operators, quantifiers and brackets counted together).
+pub const MAX_EXPR_DEPTH: usize = 128;
+/// Longest accepted name (identifier or id), in characters.
+pub const MAX_IDENT_LEN: usize = 128;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParseErrorKind {
@@ -65,6 +69,7 @@ type PResult<T> = Result<T, ParseError>;
 pub fn parse(source: &str) -> PResult<File> {
     check_limits(source)?;
     let mut pairs = YhParser::parse(Rule::file, source).map_err(|e| from_pest(source, e))?;
+    check_names(&pairs)?;
     let file = expect_pair(&mut pairs, Span::default())?;
     let mut items = Vec::new();
     for pair in file.into_inner() {
@@ -126,6 +131,25 @@ fn check_limits(source: &str) -> PResult<()> {
             }
             ')' | ']' | '}' => depth = depth.saturating_sub(1),
             _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Refuses names longer than `MAX_IDENT_LEN` (names are ASCII, so bytes are characters).
+fn check_names(pairs: &Pairs<'_, Rule>) -> PResult<()> {
+    for p in pairs.clone().flatten() {
+        if matches!(p.as_rule(), Rule::ident | Rule::id) && p.as_str().len() > MAX_IDENT_LEN {
+            let span = span_of(&p);
+            let shown: String = p.as_str().chars().take(20).collect();
+            return Err(ParseError::new(
+                ParseErrorKind::Syntax,
+                span,
+                format!(
+                    "the name `{shown}…` is {} characters long, more than the limit of {MAX_IDENT_LEN}",
+                    p.as_str().len()
+                ),
+            ));
         }
     }
     Ok(())
@@ -717,17 +741,50 @@ fn boxed(e: Node<Expr>) -> Box<Node<Expr>> {
 }
 
 fn expr(pair: Pair<'_, Rule>) -> PResult<Node<Expr>> {
+    expr_at(pair, 0)
+}
+
+/// The depth an expression's children are built at: `by` levels below `depth`, refused past
+/// `MAX_EXPR_DEPTH` so that operator chains (`not not …`, `- - …`, `1 + 1 + …`, nested `any …:`)
+/// cannot build a tree deep enough to overflow the stack of whatever walks it later.
+fn deeper(depth: usize, by: usize, span: Span) -> PResult<usize> {
+    let d = depth.saturating_add(by);
+    if d > MAX_EXPR_DEPTH {
+        return Err(ParseError::new(
+            ParseErrorKind::TooDeep,
+            Span {
+                start: span.start,
+                end: span.start,
+            },
+            format!("the expression is nested more than {MAX_EXPR_DEPTH} levels deep"),
+        ));
+    }
+    Ok(d)
+}
+
+/// `depth`: how many expression nodes enclose this one.
+fn expr_at(pair: Pair<'_, Rule>, depth: usize) -> PResult<Node<Expr>> {
     let span = span_of(&pair);
     match pair.as_rule() {
-        Rule::expr => expr(expect_pair(&mut pair.into_inner(), span)?),
+        Rule::expr => expr_at(expect_pair(&mut pair.into_inner(), span)?, depth),
         Rule::or_expr | Rule::and_expr => {
             let is_or = pair.as_rule() == Rule::or_expr;
+            let n = pair
+                .clone()
+                .into_inner()
+                .filter(|p| !matches!(p.as_rule(), Rule::kw_or | Rule::kw_and))
+                .count();
+            let d = if n > 1 {
+                deeper(depth, 1, span)?
+            } else {
+                depth
+            };
             let mut parts = Vec::new();
             for p in pair.into_inner() {
                 if matches!(p.as_rule(), Rule::kw_or | Rule::kw_and) {
                     continue;
                 }
-                parts.push(expr(p)?);
+                parts.push(expr_at(p, d)?);
             }
             if parts.len() == 1 {
                 return parts.pop().ok_or_else(|| internal(span));
@@ -745,15 +802,21 @@ fn expr(pair: Pair<'_, Rule>) -> PResult<Node<Expr>> {
             let mut inner = pair.into_inner();
             let first = expect_pair(&mut inner, span)?;
             if first.as_rule() == Rule::kw_not {
-                let operand = expr(expect_pair(&mut inner, span)?)?;
+                let d = deeper(depth, 1, span)?;
+                let operand = expr_at(expect_pair(&mut inner, span)?, d)?;
                 Ok(Node::new(Expr::Not(boxed(operand)), span))
             } else {
-                expr(first)
+                expr_at(first, depth)
             }
         }
         Rule::cmp_expr => {
+            let d = if pair.clone().into_inner().count() > 1 {
+                deeper(depth, 1, span)?
+            } else {
+                depth
+            };
             let mut inner = pair.into_inner();
-            let lhs = expr(expect_pair(&mut inner, span)?)?;
+            let lhs = expr_at(expect_pair(&mut inner, span)?, d)?;
             let Some(tail) = inner.next() else {
                 return Ok(lhs);
             };
@@ -762,7 +825,7 @@ fn expr(pair: Pair<'_, Rule>) -> PResult<Node<Expr>> {
             match tail_rule {
                 Rule::compare_tail => {
                     let op = cmp_op(expect_pair(&mut ti, span)?.as_str());
-                    let rhs = expr(expect_pair(&mut ti, span)?)?;
+                    let rhs = expr_at(expect_pair(&mut ti, span)?, d)?;
                     Ok(Node::new(
                         Expr::Compare {
                             op,
@@ -793,7 +856,7 @@ fn expr(pair: Pair<'_, Rule>) -> PResult<Node<Expr>> {
                             span,
                         ))
                     } else {
-                        let list = expr(target)?;
+                        let list = expr_at(target, d)?;
                         Ok(Node::new(
                             Expr::InList {
                                 negated,
@@ -818,8 +881,15 @@ fn expr(pair: Pair<'_, Rule>) -> PResult<Node<Expr>> {
             }
         }
         Rule::add_expr | Rule::mul_expr => {
+            // A chain of k operators builds a left-leaning tree k levels deep.
+            let ops = pair.clone().into_inner().count().saturating_sub(1) / 2;
+            let d = if ops > 0 {
+                deeper(depth, ops, span)?
+            } else {
+                depth
+            };
             let mut inner = pair.into_inner();
-            let mut acc = expr(expect_pair(&mut inner, span)?)?;
+            let mut acc = expr_at(expect_pair(&mut inner, span)?, d)?;
             while let Some(op) = inner.next() {
                 let op = match op.as_str() {
                     "+" => ArithOp::Add,
@@ -827,7 +897,7 @@ fn expr(pair: Pair<'_, Rule>) -> PResult<Node<Expr>> {
                     "*" => ArithOp::Mul,
                     _ => ArithOp::Div,
                 };
-                let rhs = expr(expect_pair(&mut inner, span)?)?;
+                let rhs = expr_at(expect_pair(&mut inner, span)?, d)?;
                 let s = Span {
                     start: acc.span.start,
                     end: rhs.span.end,
@@ -844,13 +914,16 @@ fn expr(pair: Pair<'_, Rule>) -> PResult<Node<Expr>> {
             Ok(acc)
         }
         Rule::unary => {
-            let mut negs = 0usize;
+            let negs = pair
+                .clone()
+                .into_inner()
+                .filter(|p| p.as_rule() == Rule::neg)
+                .count();
+            let d = deeper(depth, negs, span)?;
             let mut operand = None;
             for p in pair.into_inner() {
-                if p.as_rule() == Rule::neg {
-                    negs += 1;
-                } else {
-                    operand = Some(expr(p)?);
+                if p.as_rule() != Rule::neg {
+                    operand = Some(expr_at(p, d)?);
                 }
             }
             let mut e = operand.ok_or_else(|| internal(span))?;
@@ -860,6 +933,7 @@ fn expr(pair: Pair<'_, Rule>) -> PResult<Node<Expr>> {
             Ok(e)
         }
         Rule::quantifier => {
+            let d = deeper(depth, 1, span)?;
             let mut inner = pair.into_inner();
             let kind = if expect_pair(&mut inner, span)?.as_rule() == Rule::kw_any {
                 Quantifier::Any
@@ -868,8 +942,8 @@ fn expr(pair: Pair<'_, Rule>) -> PResult<Node<Expr>> {
             };
             let var = text_node(expect_pair(&mut inner, span)?);
             let _in = expect_pair(&mut inner, span)?;
-            let list = expr(expect_pair(&mut inner, span)?)?;
-            let body = expr(expect_pair(&mut inner, span)?)?;
+            let list = expr_at(expect_pair(&mut inner, span)?, d)?;
+            let body = expr_at(expect_pair(&mut inner, span)?, d)?;
             Ok(Node::new(
                 Expr::Quant {
                     kind,
@@ -881,6 +955,7 @@ fn expr(pair: Pair<'_, Rule>) -> PResult<Node<Expr>> {
             ))
         }
         Rule::period_list => {
+            let d = deeper(depth, 1, span)?;
             let mut inner = pair.into_inner();
             let kind = match expect_pair(&mut inner, span)?.as_str() {
                 "month" => PeriodKind::Month,
@@ -888,8 +963,8 @@ fn expr(pair: Pair<'_, Rule>) -> PResult<Node<Expr>> {
                 "half_year" => PeriodKind::HalfYear,
                 _ => PeriodKind::Year,
             };
-            let from = expr(expect_pair(&mut inner, span)?)?;
-            let to = expr(expect_pair(&mut inner, span)?)?;
+            let from = expr_at(expect_pair(&mut inner, span)?, d)?;
+            let to = expr_at(expect_pair(&mut inner, span)?, d)?;
             Ok(Node::new(
                 Expr::Periods {
                     kind,
@@ -900,12 +975,13 @@ fn expr(pair: Pair<'_, Rule>) -> PResult<Node<Expr>> {
             ))
         }
         Rule::count_expr => {
+            let d = deeper(depth, 1, span)?;
             let mut inner = pair.into_inner();
             let var = text_node(expect_pair(&mut inner, span)?);
             let _in = expect_pair(&mut inner, span)?;
-            let list = expr(expect_pair(&mut inner, span)?)?;
+            let list = expr_at(expect_pair(&mut inner, span)?, d)?;
             let filter = match inner.next() {
-                Some(f) => Some(boxed(expr(f)?)),
+                Some(f) => Some(boxed(expr_at(f, d)?)),
                 None => None,
             };
             Ok(Node::new(
@@ -918,11 +994,12 @@ fn expr(pair: Pair<'_, Rule>) -> PResult<Node<Expr>> {
             ))
         }
         Rule::sum_expr => {
+            let d = deeper(depth, 1, span)?;
             let mut inner = pair.into_inner();
             let var = text_node(expect_pair(&mut inner, span)?);
             let _in = expect_pair(&mut inner, span)?;
-            let list = expr(expect_pair(&mut inner, span)?)?;
-            let body = expr(expect_pair(&mut inner, span)?)?;
+            let list = expr_at(expect_pair(&mut inner, span)?, d)?;
+            let body = expr_at(expect_pair(&mut inner, span)?, d)?;
             Ok(Node::new(
                 Expr::Sum {
                     var,
@@ -933,6 +1010,7 @@ fn expr(pair: Pair<'_, Rule>) -> PResult<Node<Expr>> {
             ))
         }
         Rule::cases_expr => {
+            let d = deeper(depth, 1, span)?;
             let mut inner = pair.into_inner();
             let kind = match expect_pair(&mut inner, span)?.as_str() {
                 "any_of" => CasesKind::AnyOf,
@@ -945,15 +1023,16 @@ fn expr(pair: Pair<'_, Rule>) -> PResult<Node<Expr>> {
                 let mut ai = arm.into_inner();
                 let _case = expect_pair(&mut ai, aspan)?;
                 let label = string_node(expect_pair(&mut ai, aspan)?)?;
-                let e = expr(expect_pair(&mut ai, aspan)?)?;
+                let e = expr_at(expect_pair(&mut ai, aspan)?, d)?;
                 cases.push(Node::new(Case { label, expr: e }, aspan));
             }
             Ok(Node::new(Expr::Cases { kind, cases }, span))
         }
         Rule::lookup => {
+            let d = deeper(depth, 1, span)?;
             let mut inner = pair.into_inner();
             let table = text_node(expect_pair(&mut inner, span)?);
-            let key = expr(expect_pair(&mut inner, span)?)?;
+            let key = expr_at(expect_pair(&mut inner, span)?, d)?;
             Ok(Node::new(
                 Expr::Lookup {
                     table,
