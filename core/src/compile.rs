@@ -573,7 +573,7 @@ pub fn compile(sources: &[Source]) -> Result<Compiled, CompileError> {
                         &mut c.infos,
                     ) {
                         let mut rule = rule;
-                        rule.reads = reads_of(&rule);
+                        rule.reads = reads_of(&rule, &c.values);
                         if let Some(s) = c.standards.get_mut(si as usize) {
                             s.rules.push(c.rules.len() as u32);
                         }
@@ -1214,7 +1214,7 @@ fn rule_def(
 }
 
 /// The fields a rule reads, found through the infos created while checking it.
-fn reads_of(rule: &RuleDef) -> Vec<(u32, u32)> {
+fn reads_of(rule: &RuleDef, values: &[ValueDef]) -> Vec<(u32, u32)> {
     let mut out = Vec::new();
     for e in [
         rule.applies.as_ref(),
@@ -1224,12 +1224,13 @@ fn reads_of(rule: &RuleDef) -> Vec<(u32, u32)> {
     .into_iter()
     .flatten()
     {
-        collect_reads(e, &mut out);
+        collect_reads(e, values, &mut out);
     }
     out
 }
 
-pub(crate) fn collect_reads(e: &Expr, out: &mut Vec<(u32, u32)>) {
+/// The fields an expression reads, including through the derived values it uses.
+pub(crate) fn collect_reads(e: &Expr, values: &[ValueDef], out: &mut Vec<(u32, u32)>) {
     use crate::ir::ExprKind as K;
     let mut push = |pair: (u32, u32)| {
         if !out.contains(&pair) {
@@ -1240,43 +1241,44 @@ pub(crate) fn collect_reads(e: &Expr, out: &mut Vec<(u32, u32)>) {
         K::Field { owner, slot, .. } => push((*owner, *slot)),
         K::Quant { list, body, .. } | K::Sum { list, body, .. } => {
             push((list.owner, list.slot));
-            collect_reads(body, out);
+            collect_reads(body, values, out);
         }
         K::Count { list, filter, .. } => {
             push((list.owner, list.slot));
             if let Some(f) = filter {
-                collect_reads(f, out);
+                collect_reads(f, values, out);
             }
         }
-        K::Not(x) | K::Neg(x) => collect_reads(x, out),
-        K::And(xs) | K::Or(xs) => xs.iter().for_each(|x| collect_reads(x, out)),
+        K::Not(x) | K::Neg(x) => collect_reads(x, values, out),
+        K::And(xs) | K::Or(xs) => xs.iter().for_each(|x| collect_reads(x, values, out)),
         K::Cmp { lhs, rhs, .. } | K::Arith { lhs, rhs, .. } => {
-            collect_reads(lhs, out);
-            collect_reads(rhs, out);
+            collect_reads(lhs, values, out);
+            collect_reads(rhs, values, out);
         }
-        K::InSet { lhs, .. } => collect_reads(lhs, out),
+        K::InSet { lhs, .. } => collect_reads(lhs, values, out),
         K::InList { item, list, .. } => {
-            collect_reads(item, out);
-            collect_reads(list, out);
+            collect_reads(item, values, out);
+            collect_reads(list, values, out);
         }
-        K::IsEmpty { list, .. } => collect_reads(list, out),
-        K::Cases { cases, .. } => cases.iter().for_each(|(_, x)| collect_reads(x, out)),
-        K::Lookup { key, .. } => collect_reads(key, out),
+        K::IsEmpty { list, .. } => collect_reads(list, values, out),
+        K::Cases { cases, .. } => cases
+            .iter()
+            .for_each(|(_, x)| collect_reads(x, values, out)),
+        K::Lookup { key, .. } => collect_reads(key, values, out),
         K::PeriodQuant { from, to, body, .. } => {
-            collect_reads(from, out);
-            collect_reads(to, out);
-            collect_reads(body, out);
+            collect_reads(from, values, out);
+            collect_reads(to, values, out);
+            collect_reads(body, values, out);
         }
-        K::InPeriod { date, .. } => collect_reads(date, out),
+        K::InPeriod { date, .. } => collect_reads(date, values, out),
         K::PeriodBound { .. } => {}
-        K::Bool(_)
-        | K::Num(_)
-        | K::Date(_)
-        | K::Text(_)
-        | K::Choice(_)
-        | K::AsOf
-        | K::Value(_)
-        | K::EntityValue { .. } => {}
+        // Values only use values checked before them, so this recursion ends.
+        K::Value(index) | K::EntityValue { value: index, .. } => {
+            if let Some(v) = values.get(*index as usize) {
+                collect_reads(&v.expr, values, out);
+            }
+        }
+        K::Bool(_) | K::Num(_) | K::Date(_) | K::Text(_) | K::Choice(_) | K::AsOf => {}
     }
 }
 

@@ -843,7 +843,7 @@ impl Library {
                     .ok_or_else(|| RequestError::UnknownStandard(id.to_string()))?;
                 let mut r = Vec::new();
                 if let Some(a) = &s.applies {
-                    crate::compile::collect_reads(a, &mut r);
+                    crate::compile::collect_reads(a, &self.c.values, &mut r);
                 }
                 for rule in s.rules.iter().filter_map(|i| self.c.rules.get(*i as usize)) {
                     for x in &rule.reads {
@@ -857,7 +857,7 @@ impl Library {
                     .iter()
                     .filter_map(|i| self.c.values.get(*i as usize))
                 {
-                    crate::compile::collect_reads(&v.expr, &mut r);
+                    crate::compile::collect_reads(&v.expr, &self.c.values, &mut r);
                 }
                 // Identity facts are part of every form.
                 if let Some(def) = self.c.schema.entity(ENTERPRISE) {
