@@ -352,7 +352,7 @@ impl Library {
 
     /// Evaluates one enterprise's facts.
     pub fn evaluate(&self, facts: &Facts, opts: &EvaluateOptions) -> Result<Report, Error> {
-        let (plan, notices) = self.plan(opts)?;
+        let (plan, mut notices) = self.plan(opts)?;
         let mut findings = Vec::new();
         let mut outputs = Vec::new();
         let mut summary = Summary::default();
@@ -410,6 +410,13 @@ impl Library {
                 }
             }
         }
+        // "Partly encoded" matters only where the standard applies to this enterprise at all.
+        notices.retain(|n| {
+            n.code != "N002"
+                || findings
+                    .iter()
+                    .any(|f| f.standard == n.standard && f.outcome != Outcome::NotApplicable)
+        });
         let questions = self.questions_for(&findings);
         let text = |name: &str| match self
             .c
@@ -513,12 +520,14 @@ impl Library {
         if outcome == Outcome::Undetermined {
             tree.deciding_missing(&mut finding.missing);
         }
+        let mut case_labels: Vec<String> = Vec::new();
         if let Some(cond) = tree.children.iter().find(|c| c.kind == "condition") {
             if outcome == Outcome::Hazard {
                 cond.walk_true(&mut |n| {
                     match n.kind {
                         // A labelled situation is the reason; the conditions inside it are its detail.
                         "case" => {
+                            case_labels.push(n.text.clone());
                             if !finding.reasons.contains(&n.text) {
                                 finding.reasons.push(n.text.clone());
                             }
@@ -585,6 +594,11 @@ impl Library {
                     i.name = Some(names.join(" › "));
                 }
             }
+        }
+        // When the rule names its situations, those labels are the reasons; the filters around
+        // them (which furnace, which vessel) are in the explanation.
+        if finding.reasons.iter().any(|r| case_labels.contains(r)) {
+            finding.reasons.retain(|r| case_labels.contains(r));
         }
         if opts.explain {
             finding.explanation = Some(tree);
@@ -1007,6 +1021,19 @@ fn check_expectations(t: &crate::compile::TestDef, report: &Report, failures: &m
                 cites,
                 line,
             } => {
+                if outcome == "not_in_force" {
+                    if report.finding(rule).is_some_and(|f| !f.superseded) {
+                        failures.push(format!(
+                            "line {line}: {rule} is in force on {}, expected not",
+                            report.as_of
+                        ));
+                    }
+                    continue;
+                }
+                if report.finding(rule).is_some_and(|f| f.superseded) {
+                    failures.push(format!("line {line}: {rule}'s standard is not in force on {}; expect `not_in_force` or change `as_of`", report.as_of));
+                    continue;
+                }
                 let Some(f) = report.finding(rule) else {
                     failures.push(format!("line {line}: rule {rule} was not evaluated (its standard is not in force on {})", report.as_of));
                     continue;

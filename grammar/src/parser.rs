@@ -763,7 +763,26 @@ fn deeper(depth: usize, by: usize, span: Span) -> PResult<usize> {
 }
 
 /// `depth`: how many expression nodes enclose this one.
-fn expr_at(pair: Pair<'_, Rule>, depth: usize) -> PResult<Node<Expr>> {
+fn expr_at(mut pair: Pair<'_, Rule>, depth: usize) -> PResult<Node<Expr>> {
+    // Grammar levels that build no node (a bracketed expression, an operand without an operator)
+    // are walked down in a loop: a recursion per level would spend a stack frame on each of them.
+    while matches!(
+        pair.as_rule(),
+        Rule::expr
+            | Rule::or_expr
+            | Rule::and_expr
+            | Rule::not_expr
+            | Rule::cmp_expr
+            | Rule::add_expr
+            | Rule::mul_expr
+            | Rule::unary
+    ) {
+        let mut inner = pair.clone().into_inner();
+        match (inner.next(), inner.next()) {
+            (Some(only), None) => pair = only,
+            _ => break,
+        }
+    }
     let span = span_of(&pair);
     match pair.as_rule() {
         Rule::expr => expr_at(expect_pair(&mut pair.into_inner(), span)?, depth),
