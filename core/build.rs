@@ -26,20 +26,31 @@ fn main() {
     let mut files = Vec::new();
     collect(&standards, &mut files);
     files.sort();
-    let mut code = String::from("pub static SOURCES: &[(&str, &str)] = &[\n");
-    for f in &files {
-        let rel = f
-            .strip_prefix(&root)
-            .unwrap_or(f)
-            .to_string_lossy()
-            .replace('\\', "/");
-        let abs = fs::canonicalize(f).unwrap_or_else(|_| f.clone());
-        code.push_str(&format!(
-            "    ({rel:?}, include_str!({:?})),\n",
-            abs.display().to_string()
-        ));
+    // Rule files and test files are embedded separately: compiling the test cases is most of the
+    // work, and only `yinhuan test` needs them. Without the `embed-tests` feature (e.g. in
+    // WebAssembly, to keep the module small) the test files are not embedded at all.
+    let embed_tests = std::env::var_os("CARGO_FEATURE_EMBED_TESTS").is_some();
+    let mut code = String::new();
+    for (name, tests) in [("SOURCES", false), ("TEST_SOURCES", true)] {
+        code.push_str(&format!("pub static {name}: &[(&str, &str)] = &[\n"));
+        for f in &files {
+            let is_test = f.to_string_lossy().ends_with(".test.yh");
+            if is_test != tests || (tests && !embed_tests) {
+                continue;
+            }
+            let rel = f
+                .strip_prefix(&root)
+                .unwrap_or(f)
+                .to_string_lossy()
+                .replace('\\', "/");
+            let abs = fs::canonicalize(f).unwrap_or_else(|_| f.clone());
+            code.push_str(&format!(
+                "    ({rel:?}, include_str!({:?})),\n",
+                abs.display().to_string()
+            ));
+        }
+        code.push_str("];\n");
     }
-    code.push_str("];\n");
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()).join("embedded.rs");
     if let Err(e) = fs::write(&out, code) {
         println!("cargo:warning=cannot write {}: {e}", out.display());

@@ -95,7 +95,12 @@ pub fn run(
                     line.insert("error".into(), err);
                 }
             }
-            writeln!(out, "{}", Value::Object(line)).map_err(|e| e.to_string())?;
+            if let Err(e) = writeln!(out, "{}", Value::Object(line)) {
+                if e.kind() == std::io::ErrorKind::BrokenPipe {
+                    std::process::exit(0);
+                }
+                return Err(e.to_string());
+            }
         }
         done += chunk.len();
         chunk.clear();

@@ -5,6 +5,26 @@
 //! test failed); 2 no hazard found but some rules undetermined; 3 invalid input (facts, rule
 //! sources, arguments).
 
+/// Writes to standard output; a closed pipe (`yinhuan … | head`) ends the program quietly
+/// instead of panicking.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = std::io::stdout().lock().write_fmt(format_args!($($arg)*)) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+        }
+    }};
+}
+
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        out!($($arg)*);
+        out!("\n");
+    }};
+}
+
 mod batch;
 mod render;
 
@@ -138,10 +158,17 @@ fn color() -> bool {
 }
 
 fn load(dirs: &[PathBuf]) -> Result<Library, String> {
-    let lib = if dirs.is_empty() {
-        Library::embedded()
-    } else {
+    load_with(dirs, false)
+}
+
+/// Loads the rule files from `dirs`, or the embedded ones (with their test cases when `tests`).
+fn load_with(dirs: &[PathBuf], tests: bool) -> Result<Library, String> {
+    let lib = if !dirs.is_empty() {
         Library::from_paths(dirs)
+    } else if tests {
+        Library::embedded_with_tests()
+    } else {
+        Library::embedded()
     };
     lib.map_err(|e| e.to_string())
 }
@@ -190,11 +217,11 @@ fn run(cli: Cli) -> Result<u8, String> {
                 other => format!("error[{}]: {other}", other.code()),
             })?;
             match format {
-                Format::Json => println!(
+                Format::Json => outln!(
                     "{}",
                     serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
                 ),
-                _ => print!("{}", render::report(&report, all, color())),
+                _ => out!("{}", render::report(&report, all, color())),
             }
             Ok(if report.summary.hazard > 0 {
                 1
@@ -221,7 +248,7 @@ fn run(cli: Cli) -> Result<u8, String> {
             if dir.is_empty() && std::path::Path::new("standards").is_dir() {
                 dir.push(PathBuf::from("standards"));
             }
-            let lib = load(&dir)?;
+            let lib = load_with(&dir, true)?;
             let prefixes: Vec<String> = paths
                 .iter()
                 .map(|p| p.to_string_lossy().trim_end_matches('/').to_string())
@@ -234,12 +261,12 @@ fn run(cli: Cli) -> Result<u8, String> {
             });
             let failed = results.iter().filter(|r| !r.passed()).count();
             if format == Format::Json {
-                println!(
+                outln!(
                     "{}",
                     serde_json::to_string_pretty(&results).map_err(|e| e.to_string())?
                 );
             } else {
-                print!("{}", render::tests(&results, color()));
+                out!("{}", render::tests(&results, color()));
             }
             if results.is_empty() {
                 eprintln!("no tests found");
@@ -267,13 +294,13 @@ fn run(cli: Cli) -> Result<u8, String> {
                             }
                         }
                     }
-                    println!(
+                    outln!(
                         "{}",
                         serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?
                     );
                 }
-                Format::Markdown => print!("{}", render::list_markdown(&lib, &standards, as_of)),
-                Format::Text => print!("{}", render::list(&lib, &standards, as_of, rules, color())),
+                Format::Markdown => out!("{}", render::list_markdown(&lib, &standards, as_of)),
+                Format::Text => out!("{}", render::list(&lib, &standards, as_of, rules, color())),
             }
             Ok(0)
         }
@@ -283,11 +310,11 @@ fn run(cli: Cli) -> Result<u8, String> {
                 .explain_rule(&rule)
                 .map_err(|e| format!("error[{}]: {e}", e.code()))?;
             match format {
-                Format::Json => println!(
+                Format::Json => outln!(
                     "{}",
                     serde_json::to_string_pretty(&info).map_err(|e| e.to_string())?
                 ),
-                _ => print!("{}", render::explain(&info, color())),
+                _ => out!("{}", render::explain(&info, color())),
             }
             Ok(0)
         }
@@ -314,11 +341,11 @@ fn run(cli: Cli) -> Result<u8, String> {
                 if formatted != src {
                     changed += 1;
                     if check {
-                        println!("would reformat {}", f.display());
+                        outln!("would reformat {}", f.display());
                     } else {
                         std::fs::write(f, formatted)
                             .map_err(|e| format!("cannot write `{}`: {e}", f.display()))?;
-                        println!("formatted {}", f.display());
+                        outln!("formatted {}", f.display());
                     }
                 }
             }
@@ -353,11 +380,11 @@ fn run(cli: Cli) -> Result<u8, String> {
             }
             let report = yinhuan::ledger::ledger(&rows, date(&as_of)?);
             match format {
-                Format::Json => println!(
+                Format::Json => outln!(
                     "{}",
                     serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
                 ),
-                _ => print!("{}", render::ledger(&report, all)),
+                _ => out!("{}", render::ledger(&report, all)),
             }
             Ok(u8::from(!report.problems.is_empty()) * 2)
         }
@@ -366,7 +393,7 @@ fn run(cli: Cli) -> Result<u8, String> {
             let schema = lib
                 .schema(standard.as_deref())
                 .map_err(|e| format!("error[{}]: {e}", e.code()))?;
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&schema).map_err(|e| e.to_string())?
             );

@@ -315,6 +315,31 @@ impl<'a> Checker<'a> {
                 };
                 Some((self.mk(k, span, Type::Bool, None, None), Type::Bool))
             }
+            ast::Expr::If {
+                cond,
+                then,
+                otherwise,
+            } => {
+                let c = self.condition(cond)?;
+                let (a, at) = self.expr(then)?;
+                let (b, bt) = self.expr(otherwise)?;
+                let ty = match (at, bt) {
+                    (x, y) if x == y => x,
+                    (Type::Integer | Type::Decimal, Type::Integer | Type::Decimal) => Type::Decimal,
+                    _ => {
+                        let (x, y) = (self.describe(at), self.describe(bt));
+                        self.error(codes::TYPE_MISMATCH, span, format!("both branches of `if` must have one type, but one is {x} and the other {y}"));
+                        return None;
+                    }
+                };
+                let unit = self.unit_of(&a).or_else(|| self.unit_of(&b));
+                let kind = ExprKind::If {
+                    cond: Box::new(c),
+                    then: Box::new(a),
+                    otherwise: Box::new(b),
+                };
+                Some((self.mk(kind, span, ty, unit, None), ty))
+            }
             ast::Expr::Periods { .. } => {
                 self.error(
                     codes::TYPE_MISMATCH,
@@ -747,6 +772,9 @@ impl<'a> Checker<'a> {
                 rhs,
             } => self.nonneg(lhs) && self.nonneg(rhs),
             ExprKind::Sum { nonneg, .. } => *nonneg,
+            ExprKind::If {
+                then, otherwise, ..
+            } => self.nonneg(then) && self.nonneg(otherwise),
             ExprKind::Lookup { table, .. } => {
                 self.tables.values().any(|t| t.index == *table && t.nonneg)
             }

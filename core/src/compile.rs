@@ -1271,6 +1271,15 @@ pub(crate) fn collect_reads(e: &Expr, values: &[ValueDef], out: &mut Vec<(u32, u
             collect_reads(body, values, out);
         }
         K::InPeriod { date, .. } => collect_reads(date, values, out),
+        K::If {
+            cond,
+            then,
+            otherwise,
+        } => {
+            collect_reads(cond, values, out);
+            collect_reads(then, values, out);
+            collect_reads(otherwise, values, out);
+        }
         K::PeriodBound { .. } => {}
         // Values only use values checked before them, so this recursion ends.
         K::Value(index) | K::EntityValue { value: index, .. } => {

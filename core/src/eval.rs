@@ -685,11 +685,44 @@ impl<'a> Evaluator<'a> {
                 }
                 self.value(&v.expr, &mut inner, None)?
             }
+            ExprKind::If {
+                cond,
+                then,
+                otherwise,
+            } => match self.truth(cond, env, None)? {
+                Tri::True => self.value(then, env, tr)?,
+                Tri::False => self.value(otherwise, env, tr)?,
+                // An unknown condition still decides when both branches agree.
+                Tri::Unknown => match (
+                    self.value(then, env, None)?,
+                    self.value(otherwise, env, None)?,
+                ) {
+                    (Val::Num(a), Val::Num(b)) if a == b => Val::Num(a),
+                    (Val::Text(a), Val::Text(b)) if a == b => Val::Text(a),
+                    (Val::Bool(a), Val::Bool(b)) if a == b => Val::Bool(a),
+                    (Val::Choice(a), Val::Choice(b)) if a == b => Val::Choice(a),
+                    (Val::Date(a), Val::Date(b)) if a == b => Val::Date(a),
+                    _ => Val::Unknown,
+                },
+            },
             ExprKind::Lookup { table, key } => {
-                let k = self.value(key, env, None)?;
+                let mut k = self.value(key, env, None)?;
                 let Some(t) = self.c.tables.get(*table as usize) else {
                     return Ok(Val::Unknown);
                 };
+                // A key known only to be at least `lo` decides the lookup only if `lo` already
+                // falls in the first row and that row is `>=`/`>`: every larger value falls there
+                // too. Otherwise a larger value could fall in an earlier row: unknown.
+                if let Val::AtLeast(lo) = k {
+                    match t.rows.first() {
+                        Some((TableKey::Compare(op @ (CmpOp::Ge | CmpOp::Gt), d), _))
+                            if compare(*op, Val::Num(lo), Val::Num(*d)) == Tri::True =>
+                        {
+                            k = Val::Num(lo);
+                        }
+                        _ => return Ok(Val::Unknown),
+                    }
+                }
                 let hit = t.rows.iter().find(|(rk, _)| match (rk, k) {
                     (TableKey::Choice(c), Val::Choice(v)) => *c == v,
                     (TableKey::Exact(d), Val::Num(v)) => *d == v,
@@ -1006,6 +1039,19 @@ impl<'a> Evaluator<'a> {
                 self.missing_reads(rhs, env, out);
             }
             ExprKind::Neg(x) | ExprKind::Lookup { key: x, .. } => self.missing_reads(x, env, out),
+            ExprKind::If {
+                cond,
+                then,
+                otherwise,
+            } => match self.truth(cond, env, None) {
+                Ok(Tri::True) => self.missing_reads(then, env, out),
+                Ok(Tri::False) => self.missing_reads(otherwise, env, out),
+                _ => {
+                    self.value_missing(cond, env, out);
+                    self.missing_reads(then, env, out);
+                    self.missing_reads(otherwise, env, out);
+                }
+            },
             ExprKind::EntityValue { scope, value } => {
                 if let Some(v) = self.c.values.get(*value as usize) {
                     let frame = env.frames.get(usize::from(*scope) - 1).copied().flatten();

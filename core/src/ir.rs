@@ -111,6 +111,12 @@ pub enum ExprKind {
         var: Scope,
         body: Box<Expr>,
     },
+    /// `if cond then a else b`.
+    If {
+        cond: Box<Expr>,
+        then: Box<Expr>,
+        otherwise: Box<Expr>,
+    },
     /// `date in q` for a period variable `q`.
     InPeriod {
         date: Box<Expr>,

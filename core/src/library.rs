@@ -100,19 +100,27 @@ mod embedded {
 }
 
 impl Library {
-    /// The standards compiled into this crate (the repository's `standards/` folder).
+    /// The standards compiled into this crate (the repository's `standards/` folder), without
+    /// their test cases.
     pub fn embedded() -> Result<Library, CompileError> {
         Library::from_sources(&Library::embedded_sources())
     }
 
+    /// The embedded standards with their test cases, for `run_tests`.
+    pub fn embedded_with_tests() -> Result<Library, CompileError> {
+        let mut sources = Library::embedded_sources();
+        sources.extend(Library::embedded_test_sources());
+        Library::from_sources(&sources)
+    }
+
+    /// The embedded rule files (no test files).
     pub fn embedded_sources() -> Vec<Source> {
-        embedded::SOURCES
-            .iter()
-            .map(|(n, t)| Source {
-                name: (*n).to_string(),
-                text: (*t).to_string(),
-            })
-            .collect()
+        to_sources(embedded::SOURCES)
+    }
+
+    /// The embedded test files (`*.test.yh`); empty without the `embed-tests` feature.
+    pub fn embedded_test_sources() -> Vec<Source> {
+        to_sources(embedded::TEST_SOURCES)
     }
 
     pub fn from_sources(sources: &[Source]) -> Result<Library, CompileError> {
@@ -1174,4 +1182,14 @@ fn shown_value(
         Val::Date(d) => (Some(d.to_string()), None),
         _ => (None, None),
     }
+}
+
+fn to_sources(files: &[(&str, &str)]) -> Vec<Source> {
+    files
+        .iter()
+        .map(|(n, t)| Source {
+            name: (*n).to_string(),
+            text: (*t).to_string(),
+        })
+        .collect()
 }

@@ -48,6 +48,7 @@ table grade "分级" : decimal -> text {
 value unit.s "S" = sum x in substances: x.q / x.threshold
 value unit.r "R" = alpha[exposed] * (sum x in substances: beta[x.category] * (x.q / x.threshold))
 value unit.level "级别" = grade[r]
+value unit.verdict "结论" = if s >= 1 then level else "不构成重大危险源"
 rule U-1 "构成重大危险源" {
   cites "4.2.2" provenance confirmed
   hazard when any u in units: u.s >= 1
@@ -214,4 +215,47 @@ fn values_may_use_values_declared_later_and_cycles_are_reported() {
     .unwrap_err();
     assert_eq!(err.diagnostics.len(), 2, "{err}");
     assert!(err.diagnostics.iter().all(|d| d.code == "E0201"));
+}
+
+#[test]
+fn a_lower_bound_decides_a_grade_only_when_it_already_reaches_the_top_row() {
+    // R is at least 2.0 × 2 × 50 = 200 with one inventory unknown: 一级 whatever the rest is.
+    let r = eval(json!([{ "exposed": 120, "substances": [
+        { "category": "toxic", "q": "250 t", "threshold": "5 t" },
+        { "category": "flammable", "q": null, "threshold": "500 t" } ] }]));
+    let level = r.outputs.iter().find(|o| o.name == "level").unwrap();
+    assert_eq!(level.value.as_deref(), Some("一级"));
+    // At least 2.0 × 2 × 15 = 60: could still be 一级 — unknown, never the `else` row.
+    let r = eval(json!([{ "exposed": 120, "substances": [
+        { "category": "toxic", "q": "75 t", "threshold": "5 t" },
+        { "category": "flammable", "q": null, "threshold": "500 t" } ] }]));
+    let level = r.outputs.iter().find(|o| o.name == "level").unwrap();
+    assert_eq!(level.value.as_deref(), None);
+    assert_eq!(r.finding("U-2").unwrap().outcome, Outcome::Undetermined);
+}
+
+#[test]
+fn if_then_else_is_three_valued() {
+    let r = eval(
+        json!([{ "exposed": 10, "substances": [{ "category": "flammable", "q": "1 t", "threshold": "5 t" }] }]),
+    );
+    let v = r.outputs.iter().find(|o| o.name == "verdict").unwrap();
+    assert_eq!(v.value.as_deref(), Some("不构成重大危险源"));
+    let r = eval(
+        json!([{ "exposed": 10, "substances": [{ "category": "toxic", "q": "10 t", "threshold": "5 t" }] }]),
+    );
+    let v = r.outputs.iter().find(|o| o.name == "verdict").unwrap();
+    assert_eq!(v.value.as_deref(), Some("四级"), "R = 1.0 × 2 × 2 = 4");
+    // S unknown: the branches differ, so the verdict is unknown.
+    let r = eval(
+        json!([{ "exposed": 10, "substances": [{ "category": "toxic", "q": null, "threshold": "5 t" }] }]),
+    );
+    assert_eq!(
+        r.outputs
+            .iter()
+            .find(|o| o.name == "verdict")
+            .unwrap()
+            .value,
+        None
+    );
 }

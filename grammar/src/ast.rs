@@ -350,6 +350,12 @@ pub enum Expr {
         kind: CasesKind,
         cases: Vec<Node<Case>>,
     },
+    /// `if cond then a else b`.
+    If {
+        cond: Box<Node<Expr>>,
+        then: Box<Node<Expr>>,
+        otherwise: Box<Node<Expr>>,
+    },
     /// `periods(quarter, from, to)`: only as the domain of `any`/`all`.
     Periods {
         kind: PeriodKind,

@@ -659,6 +659,7 @@ fn prec(e: &Expr) -> u8 {
 /// Whether an expression's text extends as far right as it can (its body would swallow what follows).
 fn greedy(e: &Expr) -> bool {
     match e {
+        Expr::If { .. } => true,
         Expr::Quant { .. } | Expr::Sum { .. } => true,
         Expr::Count { filter, .. } => filter.is_some(),
         Expr::Not(x) | Expr::Neg(x) => greedy(&x.node),
@@ -788,6 +789,18 @@ fn write_expr(out: &mut String, e: &Node<Expr>, min_prec: u8, last: bool) {
                 write_expr(out, &c.node.expr, 0, true);
             }
             out.push_str(" }");
+        }
+        Expr::If {
+            cond,
+            then,
+            otherwise,
+        } => {
+            out.push_str("if ");
+            write_expr(out, cond, 0, false);
+            out.push_str(" then ");
+            write_expr(out, then, 0, false);
+            out.push_str(" else ");
+            write_expr(out, otherwise, 0, true);
         }
         Expr::Periods { kind, from, to } => {
             out.push_str(&format!("periods({}, ", kind.keyword()));

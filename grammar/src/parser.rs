@@ -236,7 +236,9 @@ fn describe(rule: Rule) -> &'static str {
         number | quantity | literal | json_number => "a value",
         unit | unit_name => "a unit",
         expr | or_expr | and_expr | not_expr | cmp_expr | add_expr | mul_expr | unary
-        | quantifier | count_expr | sum_expr | cases_expr | lookup | as_of => "an expression",
+        | quantifier | count_expr | sum_expr | cases_expr | lookup | as_of | if_expr => {
+            "an expression"
+        }
         cmp_op | compare_tail => "a comparison",
         in_tail => "`in`",
         empty_tail => "`is empty`",
@@ -786,280 +788,18 @@ fn expr_at(mut pair: Pair<'_, Rule>, depth: usize) -> PResult<Node<Expr>> {
     let span = span_of(&pair);
     match pair.as_rule() {
         Rule::expr => expr_at(expect_pair(&mut pair.into_inner(), span)?, depth),
-        Rule::or_expr | Rule::and_expr => {
-            let is_or = pair.as_rule() == Rule::or_expr;
-            let n = pair
-                .clone()
-                .into_inner()
-                .filter(|p| !matches!(p.as_rule(), Rule::kw_or | Rule::kw_and))
-                .count();
-            let d = if n > 1 {
-                deeper(depth, 1, span)?
-            } else {
-                depth
-            };
-            let mut parts = Vec::new();
-            for p in pair.into_inner() {
-                if matches!(p.as_rule(), Rule::kw_or | Rule::kw_and) {
-                    continue;
-                }
-                parts.push(expr_at(p, d)?);
-            }
-            if parts.len() == 1 {
-                return parts.pop().ok_or_else(|| internal(span));
-            }
-            Ok(Node::new(
-                if is_or {
-                    Expr::Or(parts)
-                } else {
-                    Expr::And(parts)
-                },
-                span,
-            ))
-        }
-        Rule::not_expr => {
-            let mut inner = pair.into_inner();
-            let first = expect_pair(&mut inner, span)?;
-            if first.as_rule() == Rule::kw_not {
-                let d = deeper(depth, 1, span)?;
-                let operand = expr_at(expect_pair(&mut inner, span)?, d)?;
-                Ok(Node::new(Expr::Not(boxed(operand)), span))
-            } else {
-                expr_at(first, depth)
-            }
-        }
-        Rule::cmp_expr => {
-            let d = if pair.clone().into_inner().count() > 1 {
-                deeper(depth, 1, span)?
-            } else {
-                depth
-            };
-            let mut inner = pair.into_inner();
-            let lhs = expr_at(expect_pair(&mut inner, span)?, d)?;
-            let Some(tail) = inner.next() else {
-                return Ok(lhs);
-            };
-            let tail_rule = tail.as_rule();
-            let mut ti = tail.into_inner();
-            match tail_rule {
-                Rule::compare_tail => {
-                    let op = cmp_op(expect_pair(&mut ti, span)?.as_str());
-                    let rhs = expr_at(expect_pair(&mut ti, span)?, d)?;
-                    Ok(Node::new(
-                        Expr::Compare {
-                            op,
-                            lhs: boxed(lhs),
-                            rhs: boxed(rhs),
-                        },
-                        span,
-                    ))
-                }
-                Rule::in_tail => {
-                    let mut negated = false;
-                    let mut target = expect_pair(&mut ti, span)?;
-                    if target.as_rule() == Rule::kw_not {
-                        negated = true;
-                        target = expect_pair(&mut ti, span)?;
-                    }
-                    if target.as_rule() == Rule::kw_in {
-                        target = expect_pair(&mut ti, span)?;
-                    }
-                    if target.as_rule() == Rule::choice_set {
-                        let choices = target.into_inner().map(text_node).collect();
-                        Ok(Node::new(
-                            Expr::InSet {
-                                negated,
-                                lhs: boxed(lhs),
-                                choices,
-                            },
-                            span,
-                        ))
-                    } else {
-                        let list = expr_at(target, d)?;
-                        Ok(Node::new(
-                            Expr::InList {
-                                negated,
-                                lhs: boxed(lhs),
-                                list: boxed(list),
-                            },
-                            span,
-                        ))
-                    }
-                }
-                Rule::empty_tail => {
-                    let negated = ti.next().is_some();
-                    Ok(Node::new(
-                        Expr::IsEmpty {
-                            negated,
-                            list: boxed(lhs),
-                        },
-                        span,
-                    ))
-                }
-                _ => Err(internal(span)),
-            }
-        }
-        Rule::add_expr | Rule::mul_expr => {
-            // A chain of k operators builds a left-leaning tree k levels deep.
-            let ops = pair.clone().into_inner().count().saturating_sub(1) / 2;
-            let d = if ops > 0 {
-                deeper(depth, ops, span)?
-            } else {
-                depth
-            };
-            let mut inner = pair.into_inner();
-            let mut acc = expr_at(expect_pair(&mut inner, span)?, d)?;
-            while let Some(op) = inner.next() {
-                let op = match op.as_str() {
-                    "+" => ArithOp::Add,
-                    "-" => ArithOp::Sub,
-                    "*" => ArithOp::Mul,
-                    _ => ArithOp::Div,
-                };
-                let rhs = expr_at(expect_pair(&mut inner, span)?, d)?;
-                let s = Span {
-                    start: acc.span.start,
-                    end: rhs.span.end,
-                };
-                acc = Node::new(
-                    Expr::Arith {
-                        op,
-                        lhs: boxed(acc),
-                        rhs: boxed(rhs),
-                    },
-                    s,
-                );
-            }
-            Ok(acc)
-        }
-        Rule::unary => {
-            let negs = pair
-                .clone()
-                .into_inner()
-                .filter(|p| p.as_rule() == Rule::neg)
-                .count();
-            let d = deeper(depth, negs, span)?;
-            let mut operand = None;
-            for p in pair.into_inner() {
-                if p.as_rule() != Rule::neg {
-                    operand = Some(expr_at(p, d)?);
-                }
-            }
-            let mut e = operand.ok_or_else(|| internal(span))?;
-            for _ in 0..negs {
-                e = Node::new(Expr::Neg(boxed(e)), span);
-            }
-            Ok(e)
-        }
-        Rule::quantifier => {
-            let d = deeper(depth, 1, span)?;
-            let mut inner = pair.into_inner();
-            let kind = if expect_pair(&mut inner, span)?.as_rule() == Rule::kw_any {
-                Quantifier::Any
-            } else {
-                Quantifier::All
-            };
-            let var = text_node(expect_pair(&mut inner, span)?);
-            let _in = expect_pair(&mut inner, span)?;
-            let list = expr_at(expect_pair(&mut inner, span)?, d)?;
-            let body = expr_at(expect_pair(&mut inner, span)?, d)?;
-            Ok(Node::new(
-                Expr::Quant {
-                    kind,
-                    var,
-                    list: boxed(list),
-                    body: boxed(body),
-                },
-                span,
-            ))
-        }
-        Rule::period_list => {
-            let d = deeper(depth, 1, span)?;
-            let mut inner = pair.into_inner();
-            let kind = match expect_pair(&mut inner, span)?.as_str() {
-                "month" => PeriodKind::Month,
-                "quarter" => PeriodKind::Quarter,
-                "half_year" => PeriodKind::HalfYear,
-                _ => PeriodKind::Year,
-            };
-            let from = expr_at(expect_pair(&mut inner, span)?, d)?;
-            let to = expr_at(expect_pair(&mut inner, span)?, d)?;
-            Ok(Node::new(
-                Expr::Periods {
-                    kind,
-                    from: boxed(from),
-                    to: boxed(to),
-                },
-                span,
-            ))
-        }
-        Rule::count_expr => {
-            let d = deeper(depth, 1, span)?;
-            let mut inner = pair.into_inner();
-            let var = text_node(expect_pair(&mut inner, span)?);
-            let _in = expect_pair(&mut inner, span)?;
-            let list = expr_at(expect_pair(&mut inner, span)?, d)?;
-            let filter = match inner.next() {
-                Some(f) => Some(boxed(expr_at(f, d)?)),
-                None => None,
-            };
-            Ok(Node::new(
-                Expr::Count {
-                    var,
-                    list: boxed(list),
-                    filter,
-                },
-                span,
-            ))
-        }
-        Rule::sum_expr => {
-            let d = deeper(depth, 1, span)?;
-            let mut inner = pair.into_inner();
-            let var = text_node(expect_pair(&mut inner, span)?);
-            let _in = expect_pair(&mut inner, span)?;
-            let list = expr_at(expect_pair(&mut inner, span)?, d)?;
-            let body = expr_at(expect_pair(&mut inner, span)?, d)?;
-            Ok(Node::new(
-                Expr::Sum {
-                    var,
-                    list: boxed(list),
-                    body: boxed(body),
-                },
-                span,
-            ))
-        }
-        Rule::cases_expr => {
-            let d = deeper(depth, 1, span)?;
-            let mut inner = pair.into_inner();
-            let kind = match expect_pair(&mut inner, span)?.as_str() {
-                "any_of" => CasesKind::AnyOf,
-                "all_of" => CasesKind::AllOf,
-                _ => CasesKind::CountOf,
-            };
-            let mut cases = Vec::new();
-            for arm in inner {
-                let aspan = span_of(&arm);
-                let mut ai = arm.into_inner();
-                let _case = expect_pair(&mut ai, aspan)?;
-                let label = string_node(expect_pair(&mut ai, aspan)?)?;
-                let e = expr_at(expect_pair(&mut ai, aspan)?, d)?;
-                cases.push(Node::new(Case { label, expr: e }, aspan));
-            }
-            Ok(Node::new(Expr::Cases { kind, cases }, span))
-        }
-        Rule::lookup => {
-            let d = deeper(depth, 1, span)?;
-            let mut inner = pair.into_inner();
-            let table = text_node(expect_pair(&mut inner, span)?);
-            let key = expr_at(expect_pair(&mut inner, span)?, d)?;
-            Ok(Node::new(
-                Expr::Lookup {
-                    table,
-                    key: boxed(key),
-                },
-                span,
-            ))
-        }
+        Rule::or_expr | Rule::and_expr => or_expr_node(pair, depth, span),
+        Rule::not_expr => not_expr_node(pair, depth, span),
+        Rule::cmp_expr => cmp_expr_node(pair, depth, span),
+        Rule::add_expr | Rule::mul_expr => add_expr_node(pair, depth, span),
+        Rule::unary => unary_node(pair, depth, span),
+        Rule::quantifier => quantifier_node(pair, depth, span),
+        Rule::period_list => period_list_node(pair, depth, span),
+        Rule::if_expr => if_expr_node(pair, depth, span),
+        Rule::count_expr => count_expr_node(pair, depth, span),
+        Rule::sum_expr => sum_expr_node(pair, depth, span),
+        Rule::cases_expr => cases_expr_node(pair, depth, span),
+        Rule::lookup => lookup_node(pair, depth, span),
         Rule::as_of => Ok(Node::new(Expr::AsOf, span)),
         Rule::path => Ok(Node::new(
             Expr::Path(pair.into_inner().map(text_node).collect()),
@@ -1071,6 +811,310 @@ fn expr_at(mut pair: Pair<'_, Rule>, depth: usize) -> PResult<Node<Expr>> {
         }
         _ => Err(internal(span)),
     }
+}
+
+// Each kind of node is built by its own function, so the recursion through `expr_at` keeps
+// small stack frames (one big `match` would reserve room for every arm's locals on every level).
+fn or_expr_node(pair: Pair<'_, Rule>, depth: usize, span: Span) -> PResult<Node<Expr>> {
+    let is_or = pair.as_rule() == Rule::or_expr;
+    let n = pair
+        .clone()
+        .into_inner()
+        .filter(|p| !matches!(p.as_rule(), Rule::kw_or | Rule::kw_and))
+        .count();
+    let d = if n > 1 {
+        deeper(depth, 1, span)?
+    } else {
+        depth
+    };
+    let mut parts = Vec::new();
+    for p in pair.into_inner() {
+        if matches!(p.as_rule(), Rule::kw_or | Rule::kw_and) {
+            continue;
+        }
+        parts.push(expr_at(p, d)?);
+    }
+    if parts.len() == 1 {
+        return parts.pop().ok_or_else(|| internal(span));
+    }
+    Ok(Node::new(
+        if is_or {
+            Expr::Or(parts)
+        } else {
+            Expr::And(parts)
+        },
+        span,
+    ))
+}
+
+fn not_expr_node(pair: Pair<'_, Rule>, depth: usize, span: Span) -> PResult<Node<Expr>> {
+    let mut inner = pair.into_inner();
+    let first = expect_pair(&mut inner, span)?;
+    if first.as_rule() == Rule::kw_not {
+        let d = deeper(depth, 1, span)?;
+        let operand = expr_at(expect_pair(&mut inner, span)?, d)?;
+        Ok(Node::new(Expr::Not(boxed(operand)), span))
+    } else {
+        expr_at(first, depth)
+    }
+}
+
+fn cmp_expr_node(pair: Pair<'_, Rule>, depth: usize, span: Span) -> PResult<Node<Expr>> {
+    let d = if pair.clone().into_inner().count() > 1 {
+        deeper(depth, 1, span)?
+    } else {
+        depth
+    };
+    let mut inner = pair.into_inner();
+    let lhs = expr_at(expect_pair(&mut inner, span)?, d)?;
+    let Some(tail) = inner.next() else {
+        return Ok(lhs);
+    };
+    let tail_rule = tail.as_rule();
+    let mut ti = tail.into_inner();
+    match tail_rule {
+        Rule::compare_tail => {
+            let op = cmp_op(expect_pair(&mut ti, span)?.as_str());
+            let rhs = expr_at(expect_pair(&mut ti, span)?, d)?;
+            Ok(Node::new(
+                Expr::Compare {
+                    op,
+                    lhs: boxed(lhs),
+                    rhs: boxed(rhs),
+                },
+                span,
+            ))
+        }
+        Rule::in_tail => {
+            let mut negated = false;
+            let mut target = expect_pair(&mut ti, span)?;
+            if target.as_rule() == Rule::kw_not {
+                negated = true;
+                target = expect_pair(&mut ti, span)?;
+            }
+            if target.as_rule() == Rule::kw_in {
+                target = expect_pair(&mut ti, span)?;
+            }
+            if target.as_rule() == Rule::choice_set {
+                let choices = target.into_inner().map(text_node).collect();
+                Ok(Node::new(
+                    Expr::InSet {
+                        negated,
+                        lhs: boxed(lhs),
+                        choices,
+                    },
+                    span,
+                ))
+            } else {
+                let list = expr_at(target, d)?;
+                Ok(Node::new(
+                    Expr::InList {
+                        negated,
+                        lhs: boxed(lhs),
+                        list: boxed(list),
+                    },
+                    span,
+                ))
+            }
+        }
+        Rule::empty_tail => {
+            let negated = ti.next().is_some();
+            Ok(Node::new(
+                Expr::IsEmpty {
+                    negated,
+                    list: boxed(lhs),
+                },
+                span,
+            ))
+        }
+        _ => Err(internal(span)),
+    }
+}
+
+fn add_expr_node(pair: Pair<'_, Rule>, depth: usize, span: Span) -> PResult<Node<Expr>> {
+    // A chain of k operators builds a left-leaning tree k levels deep.
+    let ops = pair.clone().into_inner().count().saturating_sub(1) / 2;
+    let d = if ops > 0 {
+        deeper(depth, ops, span)?
+    } else {
+        depth
+    };
+    let mut inner = pair.into_inner();
+    let mut acc = expr_at(expect_pair(&mut inner, span)?, d)?;
+    while let Some(op) = inner.next() {
+        let op = match op.as_str() {
+            "+" => ArithOp::Add,
+            "-" => ArithOp::Sub,
+            "*" => ArithOp::Mul,
+            _ => ArithOp::Div,
+        };
+        let rhs = expr_at(expect_pair(&mut inner, span)?, d)?;
+        let s = Span {
+            start: acc.span.start,
+            end: rhs.span.end,
+        };
+        acc = Node::new(
+            Expr::Arith {
+                op,
+                lhs: boxed(acc),
+                rhs: boxed(rhs),
+            },
+            s,
+        );
+    }
+    Ok(acc)
+}
+
+fn unary_node(pair: Pair<'_, Rule>, depth: usize, span: Span) -> PResult<Node<Expr>> {
+    let negs = pair
+        .clone()
+        .into_inner()
+        .filter(|p| p.as_rule() == Rule::neg)
+        .count();
+    let d = deeper(depth, negs, span)?;
+    let mut operand = None;
+    for p in pair.into_inner() {
+        if p.as_rule() != Rule::neg {
+            operand = Some(expr_at(p, d)?);
+        }
+    }
+    let mut e = operand.ok_or_else(|| internal(span))?;
+    for _ in 0..negs {
+        e = Node::new(Expr::Neg(boxed(e)), span);
+    }
+    Ok(e)
+}
+
+fn quantifier_node(pair: Pair<'_, Rule>, depth: usize, span: Span) -> PResult<Node<Expr>> {
+    let d = deeper(depth, 1, span)?;
+    let mut inner = pair.into_inner();
+    let kind = if expect_pair(&mut inner, span)?.as_rule() == Rule::kw_any {
+        Quantifier::Any
+    } else {
+        Quantifier::All
+    };
+    let var = text_node(expect_pair(&mut inner, span)?);
+    let _in = expect_pair(&mut inner, span)?;
+    let list = expr_at(expect_pair(&mut inner, span)?, d)?;
+    let body = expr_at(expect_pair(&mut inner, span)?, d)?;
+    Ok(Node::new(
+        Expr::Quant {
+            kind,
+            var,
+            list: boxed(list),
+            body: boxed(body),
+        },
+        span,
+    ))
+}
+
+fn if_expr_node(pair: Pair<'_, Rule>, depth: usize, span: Span) -> PResult<Node<Expr>> {
+    let d = deeper(depth, 1, span)?;
+    let mut inner = pair.into_inner();
+    let cond = expr_at(expect_pair(&mut inner, span)?, d)?;
+    let then = expr_at(expect_pair(&mut inner, span)?, d)?;
+    let _else = expect_pair(&mut inner, span)?;
+    let otherwise = expr_at(expect_pair(&mut inner, span)?, d)?;
+    Ok(Node::new(
+        Expr::If {
+            cond: boxed(cond),
+            then: boxed(then),
+            otherwise: boxed(otherwise),
+        },
+        span,
+    ))
+}
+
+fn period_list_node(pair: Pair<'_, Rule>, depth: usize, span: Span) -> PResult<Node<Expr>> {
+    let d = deeper(depth, 1, span)?;
+    let mut inner = pair.into_inner();
+    let kind = match expect_pair(&mut inner, span)?.as_str() {
+        "month" => PeriodKind::Month,
+        "quarter" => PeriodKind::Quarter,
+        "half_year" => PeriodKind::HalfYear,
+        _ => PeriodKind::Year,
+    };
+    let from = expr_at(expect_pair(&mut inner, span)?, d)?;
+    let to = expr_at(expect_pair(&mut inner, span)?, d)?;
+    Ok(Node::new(
+        Expr::Periods {
+            kind,
+            from: boxed(from),
+            to: boxed(to),
+        },
+        span,
+    ))
+}
+
+fn count_expr_node(pair: Pair<'_, Rule>, depth: usize, span: Span) -> PResult<Node<Expr>> {
+    let d = deeper(depth, 1, span)?;
+    let mut inner = pair.into_inner();
+    let var = text_node(expect_pair(&mut inner, span)?);
+    let _in = expect_pair(&mut inner, span)?;
+    let list = expr_at(expect_pair(&mut inner, span)?, d)?;
+    let filter = match inner.next() {
+        Some(f) => Some(boxed(expr_at(f, d)?)),
+        None => None,
+    };
+    Ok(Node::new(
+        Expr::Count {
+            var,
+            list: boxed(list),
+            filter,
+        },
+        span,
+    ))
+}
+
+fn sum_expr_node(pair: Pair<'_, Rule>, depth: usize, span: Span) -> PResult<Node<Expr>> {
+    let d = deeper(depth, 1, span)?;
+    let mut inner = pair.into_inner();
+    let var = text_node(expect_pair(&mut inner, span)?);
+    let _in = expect_pair(&mut inner, span)?;
+    let list = expr_at(expect_pair(&mut inner, span)?, d)?;
+    let body = expr_at(expect_pair(&mut inner, span)?, d)?;
+    Ok(Node::new(
+        Expr::Sum {
+            var,
+            list: boxed(list),
+            body: boxed(body),
+        },
+        span,
+    ))
+}
+
+fn cases_expr_node(pair: Pair<'_, Rule>, depth: usize, span: Span) -> PResult<Node<Expr>> {
+    let d = deeper(depth, 1, span)?;
+    let mut inner = pair.into_inner();
+    let kind = match expect_pair(&mut inner, span)?.as_str() {
+        "any_of" => CasesKind::AnyOf,
+        "all_of" => CasesKind::AllOf,
+        _ => CasesKind::CountOf,
+    };
+    let mut cases = Vec::new();
+    for arm in inner {
+        let aspan = span_of(&arm);
+        let mut ai = arm.into_inner();
+        let _case = expect_pair(&mut ai, aspan)?;
+        let label = string_node(expect_pair(&mut ai, aspan)?)?;
+        let e = expr_at(expect_pair(&mut ai, aspan)?, d)?;
+        cases.push(Node::new(Case { label, expr: e }, aspan));
+    }
+    Ok(Node::new(Expr::Cases { kind, cases }, span))
+}
+
+fn lookup_node(pair: Pair<'_, Rule>, depth: usize, span: Span) -> PResult<Node<Expr>> {
+    let d = deeper(depth, 1, span)?;
+    let mut inner = pair.into_inner();
+    let table = text_node(expect_pair(&mut inner, span)?);
+    let key = expr_at(expect_pair(&mut inner, span)?, d)?;
+    Ok(Node::new(
+        Expr::Lookup {
+            table,
+            key: boxed(key),
+        },
+        span,
+    ))
 }
 
 fn literal(pair: Pair<'_, Rule>) -> PResult<Node<Literal>> {

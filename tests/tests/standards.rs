@@ -5,7 +5,7 @@ use yinhuan::Library;
 
 #[test]
 fn every_standard_test_case_passes() {
-    let lib = Library::embedded().unwrap();
+    let lib = Library::embedded_with_tests().unwrap();
     let results = lib.run_tests(&|_| true);
     assert!(
         results.len() > 300,
@@ -35,7 +35,7 @@ fn every_standard_test_case_passes() {
 
 #[test]
 fn every_rule_has_positive_negative_and_undetermined_cases() {
-    let lib = Library::embedded().unwrap();
+    let lib = Library::embedded_with_tests().unwrap();
     let c = lib.compiled();
     let mut seen: std::collections::HashMap<&str, [bool; 3]> = Default::default();
     for t in &c.tests {
@@ -76,7 +76,7 @@ fn every_rule_has_positive_negative_and_undetermined_cases() {
 
 #[test]
 fn the_examples_are_valid_facts() {
-    let lib = Library::embedded().unwrap();
+    let lib = Library::embedded_with_tests().unwrap();
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
     let mut n = 0;
     for e in std::fs::read_dir(dir).unwrap().flatten() {
