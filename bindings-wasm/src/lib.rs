@@ -242,6 +242,14 @@ impl WasmLibrary {
         Ok(WasmLibrary { lib })
     }
 
+    /// The embedded standards together with their test cases, for `runTests`.
+    #[wasm_bindgen(js_name = embeddedWithTests)]
+    pub fn embedded_with_tests() -> Result<WasmLibrary, JsValue> {
+        guard()?;
+        let lib = yinhuan::Library::embedded_with_tests().map_err(|e| fail(e.into()))?;
+        Ok(WasmLibrary { lib })
+    }
+
     /// Compiles one `.yh` source (it must declare its standard and every name it uses); `name`
     /// (default `<source>`) names it in diagnostics. Compile errors throw an `Error` with `code`
     /// and `diagnostics`.

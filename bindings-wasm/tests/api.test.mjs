@@ -130,7 +130,8 @@ test("embeddedSources and runTests", () => {
   assert.ok(sources.some((s) => s.name.endsWith("standard.yh")));
   const again = Library.fromSources(sources);
   assert.deepEqual(again.rules("gongmao-2023"), lib.rules("gongmao-2023"));
-  const results = lib.runTests();
+  assert.deepEqual(lib.runTests(), [], "embedded() leaves the test cases out");
+  const results = Library.embeddedWithTests().runTests();
   assert.ok(results.length > 10);
   assert.deepEqual(results.filter((t) => !t.passed), []);
 });
