@@ -23,6 +23,14 @@ cargo run -q -p yinhuan-cli -- test
 step "yinhuan fmt --check (rule files are in canonical layout)"
 cargo run -q -p yinhuan-cli -- fmt --check standards
 
+step "GB 18218 tables in the rule language match the CSVs"
+python3 standards/gb18218-2018/generate_tables.py --check
+# The CSVs are copies of the reference notes' tables; where the notes are present, they must agree.
+for f in standards/gb18218-2018/data/*.csv; do
+  ref="../shared/reference/standards/$(basename "$f")"
+  if [ -f "$ref" ]; then cmp "$f" "$ref"; fi
+done
+
 step "README's generated list of standards"
 scripts/readme-standards.sh --check
 
