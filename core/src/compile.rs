@@ -550,14 +550,7 @@ pub fn compile(sources: &[Source]) -> Result<Compiled, CompileError> {
                         diags.push(Diagnostic::new(codes::MISPLACED, format!("rule `{}` is not in a standard; start the file with `part of STANDARD-ID`", r.id.node), name, text, r.id.span));
                         continue;
                     };
-                    if rule_ids.insert(r.id.node.clone(), ()).is_some() {
-                        diags.push(Diagnostic::new(
-                            codes::DUPLICATE,
-                            format!("rule id `{}` is used twice", r.id.node),
-                            name,
-                            text,
-                            r.id.span,
-                        ));
+                    if !claim_id(&mut rule_ids, &r.id, name, text, &mut diags) {
                         continue;
                     }
                     if let Some(rule) = rule_def(
@@ -591,14 +584,7 @@ pub fn compile(sources: &[Source]) -> Result<Compiled, CompileError> {
                         ));
                         continue;
                     };
-                    if rule_ids.insert(g.id.node.clone(), ()).is_some() {
-                        diags.push(Diagnostic::new(
-                            codes::DUPLICATE,
-                            format!("rule id `{}` is used twice", g.id.node),
-                            name,
-                            text,
-                            g.id.span,
-                        ));
+                    if !claim_id(&mut rule_ids, &g.id, name, text, &mut diags) {
                         continue;
                     }
                     let mut gap = GapDef {
@@ -1350,4 +1336,25 @@ fn test_def(t: &ast::TestDecl, standard: Option<u32>, src: &Source) -> TestDef {
         }
     }
     def
+}
+
+/// Records a rule or gap id; a second use of one id is reported where it appears.
+fn claim_id(
+    ids: &mut IndexMap<String, ()>,
+    id: &Node<String>,
+    file: &str,
+    text: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
+    if ids.insert(id.node.clone(), ()).is_some() {
+        diags.push(Diagnostic::new(
+            codes::DUPLICATE,
+            format!("rule id `{}` is used twice", id.node),
+            file,
+            text,
+            id.span,
+        ));
+        return false;
+    }
+    true
 }

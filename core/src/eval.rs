@@ -267,15 +267,7 @@ impl<'a> Evaluator<'a> {
                 let saved = env.frames.get(slot).copied().flatten();
                 for (i, rec) in items.iter().enumerate() {
                     self.enter(env, *var, *list, i, rec);
-                    let t = match kids.as_mut() {
-                        Some(k) => {
-                            let mut inner = Vec::with_capacity(1);
-                            let t = self.truth(body, env, Some(&mut inner))?;
-                            k.push(self.instance(env, *var, list.element, t, inner));
-                            t
-                        }
-                        None => self.truth(body, env, None)?,
-                    };
+                    let t = self.traced_element(body, env, *var, list.element, kids.as_mut())?;
                     acc = if *any { acc.or(t) } else { acc.and(t) };
                     if !tracing && acc == Tri::of(*any) {
                         break;
@@ -309,20 +301,7 @@ impl<'a> Evaluator<'a> {
                 let mut acc = Tri::of(is_and);
                 let mut kids = tracing.then(Vec::new);
                 for (label, x) in cases.iter() {
-                    let t = match kids.as_mut() {
-                        Some(k) => {
-                            let mut inner = Vec::with_capacity(1);
-                            let t = self.truth(x, env, Some(&mut inner))?;
-                            k.push(Explanation::new(
-                                "case",
-                                label.to_string(),
-                                t.truth(),
-                                inner,
-                            ));
-                            t
-                        }
-                        None => self.truth(x, env, None)?,
-                    };
+                    let t = self.traced_case(label, x, env, kids.as_mut())?;
                     acc = if is_and { acc.and(t) } else { acc.or(t) };
                     if !tracing && acc == Tri::of(!is_and) {
                         break;
@@ -582,15 +561,8 @@ impl<'a> Evaluator<'a> {
                 let (mut yes, mut maybe) = (0u64, 0u64);
                 for (i, rec) in items.iter().enumerate() {
                     self.enter(env, *var, *list, i, rec);
-                    let t = match tr.as_deref_mut() {
-                        Some(k) => {
-                            let mut inner = Vec::with_capacity(1);
-                            let t = self.truth(filter, env, Some(&mut inner))?;
-                            k.push(self.instance(env, *var, list.element, t, inner));
-                            t
-                        }
-                        None => self.truth(filter, env, None)?,
-                    };
+                    let t =
+                        self.traced_element(filter, env, *var, list.element, tr.as_deref_mut())?;
                     match t {
                         Tri::True => yes += 1,
                         Tri::Unknown => maybe += 1,
@@ -605,20 +577,7 @@ impl<'a> Evaluator<'a> {
             ExprKind::Cases { cases, .. } => {
                 let (mut yes, mut maybe) = (0u64, 0u64);
                 for (label, x) in cases.iter() {
-                    let t = match tr.as_deref_mut() {
-                        Some(k) => {
-                            let mut inner = Vec::with_capacity(1);
-                            let t = self.truth(x, env, Some(&mut inner))?;
-                            k.push(Explanation::new(
-                                "case",
-                                label.to_string(),
-                                t.truth(),
-                                inner,
-                            ));
-                            t
-                        }
-                        None => self.truth(x, env, None)?,
-                    };
+                    let t = self.traced_case(label, x, env, tr.as_deref_mut())?;
                     match t {
                         Tri::True => yes += 1,
                         Tri::Unknown => maybe += 1,
@@ -886,6 +845,45 @@ impl<'a> Evaluator<'a> {
         match self.record(env, scope).get(slot) {
             Fact::Text(s) => Some(s.to_string()),
             _ => None,
+        }
+    }
+
+    /// Evaluates a labelled situation, recording it as a `case` node when tracing.
+    fn traced_case(&self, label: &str, x: &'a Expr, env: &mut Env<'a>, kids: Sink<'_>) -> R<Tri> {
+        match kids {
+            Some(k) => {
+                let mut inner = Vec::with_capacity(1);
+                let t = self.truth(x, env, Some(&mut inner))?;
+                k.push(Explanation::new(
+                    "case",
+                    label.to_string(),
+                    t.truth(),
+                    inner,
+                ));
+                Ok(t)
+            }
+            None => self.truth(x, env, None),
+        }
+    }
+
+    /// Evaluates a condition for the list element bound to `var`, recording it as an `instance`
+    /// node when tracing.
+    fn traced_element(
+        &self,
+        body: &'a Expr,
+        env: &mut Env<'a>,
+        var: u8,
+        element: u32,
+        kids: Sink<'_>,
+    ) -> R<Tri> {
+        match kids {
+            Some(k) => {
+                let mut inner = Vec::with_capacity(1);
+                let t = self.truth(body, env, Some(&mut inner))?;
+                k.push(self.instance(env, var, element, t, inner));
+                Ok(t)
+            }
+            None => self.truth(body, env, None),
         }
     }
 
