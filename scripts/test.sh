@@ -2,7 +2,7 @@
 # Runs every test: formatting and lints, Rust unit/integration/snapshot tests, the standards' own
 # test cases, the Python package (pytest + notebook), and the WebAssembly package (Node + browser).
 # Installs what it needs (wasm32 target, wasm-bindgen-cli, a Python venv, npm packages, chromium).
-# SKIP_BINDINGS=1 runs the Rust part only.
+# SKIP_BINDINGS=1 runs the Rust part only; SKIP_FUZZ=1 skips the fuzzing smoke run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { printf '\n==> %s\n' "$*"; }
@@ -60,6 +60,16 @@ fi
 if [ -f bindings-wasm/test.sh ]; then
   step "WebAssembly package (Node and browser)"
   bash bindings-wasm/test.sh
+fi
+
+if [ "${SKIP_FUZZ:-0}" != "1" ]; then
+  step "Fuzzing smoke run (parse, check, evaluate, format round trip; 20 s each)"
+  if rustup toolchain list | grep -q '^nightly'; then
+    command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked || cargo install cargo-fuzz
+    bash fuzz/smoke.sh "${FUZZ_SECONDS:-20}"
+  else
+    echo "no nightly toolchain: the fuzzing smoke run needs it (rustup toolchain install nightly)"
+  fi
 fi
 
 step "all tests passed"

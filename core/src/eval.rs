@@ -331,6 +331,27 @@ impl<'a> Evaluator<'a> {
                         );
                         self.missing_reads(from, env, &mut n.missing);
                         self.missing_reads(to, env, &mut n.missing);
+                        // The periods are unknown, but the facts the body reads will be needed
+                        // whatever they are: trace the body for the period containing `as_of`,
+                        // so that the missing list is enough to decide the rule.
+                        let slot = usize::from(*var) - 1;
+                        let saved = env.frames.get(slot).copied().flatten();
+                        if let Some(fr) = env.frames.get_mut(slot) {
+                            let p = Period::containing(*kind, self.as_of);
+                            *fr = Some(Frame {
+                                rec: self.root,
+                                path: Path::default(),
+                                period: Some(p),
+                            });
+                        }
+                        let mut probe = Vec::new();
+                        self.truth(body, env, Some(&mut probe))?;
+                        for p in &probe {
+                            p.deciding_missing(&mut n.missing);
+                        }
+                        if let Some(fr) = env.frames.get_mut(slot) {
+                            *fr = saved;
+                        }
                         tr.push(n);
                     }
                     return Ok(Tri::Unknown);

@@ -81,6 +81,7 @@ fn describe_json(v: &Json) -> String {
         Json::Bool(b) => b.to_string(),
         Json::Number(n) => n.to_string(),
         Json::String(s) => format!("\"{s}\""),
+        Json::Array(a) if a.len() == 1 => "an array of 1 element".to_string(),
         Json::Array(a) => format!("an array of {} elements", a.len()),
         Json::Object(_) => "an object".to_string(),
     };

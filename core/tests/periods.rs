@@ -158,3 +158,14 @@ fn calendar_years_and_months_move_dates_by_the_calendar() {
         "2024-02-29"
     );
 }
+
+#[test]
+fn with_the_start_unknown_the_missing_list_still_names_the_records_needed() {
+    let r = eval(json!({}), "2025-12-31");
+    let f = r.finding("D-Q").unwrap();
+    assert_eq!(f.outcome, Outcome::Undetermined);
+    assert_eq!(
+        f.missing,
+        vec!["/duty_start".to_string(), "/checks".to_string()]
+    );
+}

@@ -35,8 +35,12 @@ impl Date {
         Date::from_ymd(year, month, day)
     }
 
+    /// The date `days` after 1970-01-01, saturating at 0001-01-01 and 9999-12-31 (the dates
+    /// `from_ymd` accepts), so that every date can be shown and split into year, month and day.
     pub fn from_days(days: i32) -> Date {
-        Date { days }
+        Date {
+            days: days.clamp(days_from_civil(1, 1, 1), days_from_civil(9999, 12, 31)),
+        }
     }
 
     /// Days since 1970-01-01.
@@ -59,10 +63,11 @@ impl Date {
         Date::from_ymd(year, month, day).unwrap_or(self)
     }
 
-    /// The date `n` days later (earlier for negative `n`), saturating at the representable range.
+    /// The date `n` days later (earlier for negative `n`), saturating at 0001-01-01 and 9999-12-31
+    /// (further out, `ymd` would overflow).
     pub fn add_days(self, n: i64) -> Date {
         let days = (i64::from(self.days) + n).clamp(i64::from(i32::MIN), i64::from(i32::MAX));
-        Date { days: days as i32 }
+        Date::from_days(days as i32)
     }
 }
 
