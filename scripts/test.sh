@@ -33,6 +33,7 @@ done
 
 step "README's generated list of standards"
 scripts/readme-standards.sh --check
+scripts/readme-performance.sh --check
 
 step "README's first command (check the example steel works)"
 set +e
