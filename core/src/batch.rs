@@ -88,9 +88,12 @@ impl Library {
                 continue;
             };
             let outcome = self.outcome(s, rule, facts, opts.as_of)?;
-            // Only hazards (for added citations) and undetermined rules (for their missing facts)
-            // are traced; every other cell costs one allocation-free evaluation.
-            let cell = if matches!(outcome, Outcome::Hazard | Outcome::Undetermined) {
+            // Only undetermined rules (for their missing facts) and hazards of standards that add
+            // citations by reason (工贸 第十四条) are traced; every other cell costs one
+            // allocation-free evaluation.
+            let cell = if outcome == Outcome::Undetermined
+                || (outcome == Outcome::Hazard && !s.cites_when.is_empty())
+            {
                 let f = self.evaluate_rule(s, rule, facts, opts, *off)?;
                 let base = rule.citations.len();
                 BatchCell {

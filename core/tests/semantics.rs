@@ -369,6 +369,24 @@ fn batch_results_equal_one_by_one_results_and_the_library_is_shared_across_threa
         let got: Vec<Outcome> = cells.iter().map(|c| c.outcome).collect();
         assert_eq!(got, expected);
     }
+    // A failed device still adds the standard's citation in batch cells; an absent one does not.
+    let device = batch
+        .rules
+        .iter()
+        .position(|r| r.rule == "O-device")
+        .unwrap();
+    for (rec, cells) in records.iter().zip(&batch.records) {
+        let cell = &cells.as_ref().unwrap()[device];
+        let failed = rec["alarms"][0]["state"] == "failed";
+        assert_eq!(
+            cell.extra_citations,
+            if failed {
+                vec!["第九条".to_string()]
+            } else {
+                vec![]
+            }
+        );
+    }
     let names: Vec<&str> = batch.rules.iter().map(|r| r.rule.as_str()).collect();
     assert!(names.contains(&"O-count") && names.contains(&"S-1"));
 }
