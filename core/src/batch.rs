@@ -134,18 +134,11 @@ impl Library {
         opts: &EvaluateOptions,
         threads: usize,
     ) -> Result<BatchOutput, Error> {
-        let opts = EvaluateOptions {
-            explain: false,
-            ..opts.clone()
-        };
-        let rules = self.batch_rules(&opts)?;
-        let planned = self.planned(&opts)?;
-        let one = |j: &Json| -> BatchRecord {
-            let facts = self.facts(j)?;
-            self.cells(&facts, &planned, &opts)
-        };
-        let records = parallel_map(records, threads, one);
-        Ok(BatchOutput { rules, records })
+        self.batch_of(records, opts, threads, |j| {
+            self.facts(j)
+                .map(std::borrow::Cow::Owned)
+                .map_err(Error::from)
+        })
     }
 
     /// Evaluates already-parsed facts in parallel.
@@ -155,13 +148,28 @@ impl Library {
         opts: &EvaluateOptions,
         threads: usize,
     ) -> Result<BatchOutput, Error> {
+        self.batch_of(records, opts, threads, |f| {
+            Ok(std::borrow::Cow::Borrowed(f))
+        })
+    }
+
+    /// Plans once, then turns each record into facts and evaluates it, on up to `threads` threads.
+    fn batch_of<T: Sync>(
+        &self,
+        records: &[T],
+        opts: &EvaluateOptions,
+        threads: usize,
+        facts: impl for<'x> Fn(&'x T) -> Result<std::borrow::Cow<'x, Facts>, Error> + Sync,
+    ) -> Result<BatchOutput, Error> {
         let opts = EvaluateOptions {
             explain: false,
             ..opts.clone()
         };
         let rules = self.batch_rules(&opts)?;
         let planned = self.planned(&opts)?;
-        let records = parallel_map(records, threads, |f| self.cells(f, &planned, &opts));
+        let records = parallel_map(records, threads, |r| {
+            self.cells(&*facts(r)?, &planned, &opts)
+        });
         Ok(BatchOutput { rules, records })
     }
 }

@@ -199,15 +199,7 @@ impl<'a> Checker<'a> {
                     {
                         Some(id) => set.push(id),
                         None => {
-                            let name = self
-                                .schema
-                                .enum_def(en)
-                                .map_or(String::new(), |d| d.name.clone());
-                            self.error(
-                                codes::UNKNOWN_CHOICE,
-                                c.span,
-                                format!("`{}` is not a choice of `{name}`", c.node),
-                            );
+                            self.unknown_choice(en, c);
                             return None;
                         }
                     }
@@ -490,20 +482,24 @@ impl<'a> Checker<'a> {
                     .entity(ENTERPRISE)
                     .is_some_and(|d| d.index.contains_key(&only.node));
                 if !is_var && !is_field && !self.values.contains_key(&only.node) {
-                    let name = self
-                        .schema
-                        .enum_def(en)
-                        .map_or(String::new(), |d| d.name.clone());
-                    self.error(
-                        codes::UNKNOWN_CHOICE,
-                        only.span,
-                        format!("`{}` is not a choice of `{name}`", only.node),
-                    );
+                    self.unknown_choice(en, only);
                     return None;
                 }
             }
         }
         self.expr(e)
+    }
+
+    fn unknown_choice(&mut self, en: u32, name: &Node<String>) {
+        let enum_name = self
+            .schema
+            .enum_def(en)
+            .map_or(String::new(), |d| d.name.clone());
+        self.error(
+            codes::UNKNOWN_CHOICE,
+            name.span,
+            format!("`{}` is not a choice of `{enum_name}`", name.node),
+        );
     }
 
     /// The scope of a bare name that is a period variable.

@@ -907,6 +907,25 @@ impl Library {
         Ok(root)
     }
 
+    /// An enum's choice ids, and its choices with their labels, for a JSON Schema.
+    fn choice_lists(&self, e: u32) -> (Vec<Json>, Vec<Json>) {
+        let choices = self
+            .c
+            .schema
+            .enum_def(e)
+            .map(|d| d.choices.as_slice())
+            .unwrap_or_default();
+        let ids = choices
+            .iter()
+            .map(|c| Json::from(c.name.as_str()))
+            .collect();
+        let labels = choices
+            .iter()
+            .map(|c| json!({"id": c.name, "label": c.label}))
+            .collect();
+        (ids, labels)
+    }
+
     fn entity_schema(&self, entity: u32, reads: Option<&[(u32, u32)]>, depth: usize) -> Json {
         let Some(def) = self.c.schema.entity(entity) else {
             return json!({});
@@ -926,33 +945,12 @@ impl Library {
                 Type::Text => json!({"type": ["string", "null"]}),
                 Type::Date => json!({"type": ["string", "null"], "format": "date"}),
                 Type::Enum(e) => {
-                    let d = self.c.schema.enum_def(e);
-                    let ids: Vec<&str> = d
-                        .map(|d| d.choices.iter().map(|c| c.name.as_str()).collect())
-                        .unwrap_or_default();
-                    let labels: Vec<Json> = d
-                        .map(|d| {
-                            d.choices
-                                .iter()
-                                .map(|c| json!({"id": c.name, "label": c.label}))
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    json!({"enum": ids.into_iter().map(Json::from).chain([Json::Null]).collect::<Vec<_>>(), "x-choices": labels})
+                    let (mut ids, labels) = self.choice_lists(e);
+                    ids.push(Json::Null);
+                    json!({"enum": ids, "x-choices": labels})
                 }
                 Type::EnumList(e) => {
-                    let d = self.c.schema.enum_def(e);
-                    let ids: Vec<&str> = d
-                        .map(|d| d.choices.iter().map(|c| c.name.as_str()).collect())
-                        .unwrap_or_default();
-                    let labels: Vec<Json> = d
-                        .map(|d| {
-                            d.choices
-                                .iter()
-                                .map(|c| json!({"id": c.name, "label": c.label}))
-                                .collect()
-                        })
-                        .unwrap_or_default();
+                    let (ids, labels) = self.choice_lists(e);
                     json!({"type": ["array", "null"], "items": {"enum": ids}, "x-choices": labels})
                 }
                 Type::EntityList(e) if depth < 16 => {
